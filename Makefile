@@ -1,0 +1,51 @@
+# MDS connectée — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install quality lint unit e2e bench clean-data stop messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): requirements.lock $(BIN)/python
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start everything (embedded PostgreSQL + Redis unless DATABASE_URL/REDIS_URL are set).
+run: install
+	$(BIN)/python scripts/run_dev.py
+
+## Lint, migrations check, deploy check and the whole pytest suite.
+test: install quality
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint --quiet
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	  SECRET_KEY=dummy-secret-key-for-the-deploy-check-only-0123456789abcdefghijklmnop \
+	  ALLOWED_HOSTS=mds.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+unit: install
+	$(BIN)/python -m pytest -m "not e2e and not integration" $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## Stop the embedded servers (left running by an interrupted session).
+stop: install
+	$(BIN)/python -m core.devservers stop
+
+clean-data: stop
+	rm -rf .data

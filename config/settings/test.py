@@ -1,0 +1,17 @@
+"""pytest: the same real PostgreSQL and Redis (embedded unless given), a separate Redis database."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+# Tests share the embedded Redis with `make run`: use another logical database.
+TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/1"
+CACHES["default"]["LOCATION"] = TEST_REDIS_URL
+CELERY_BROKER_URL = TEST_REDIS_URL
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

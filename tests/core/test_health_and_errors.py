@@ -1,0 +1,57 @@
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok_when_postgres_and_redis_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "postgresql": "ok", "redis": "ok"}
+
+
+def test_healthz_503_when_redis_is_unreachable(client):
+    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["redis"] == "erreur"
+
+
+def test_healthz_503_when_postgres_is_unreachable(client, monkeypatch):
+    from django.db import connection
+
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("connexion refusée")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["postgresql"] == "erreur"
+
+
+def test_404_is_a_french_page_that_leaks_nothing(client_for, mediateur):
+    response = client_for(mediateur).get("/usagers/999999999/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page introuvable" in body and 'lang="fr"' in body
+    assert "Traceback" not in body and "Usager" not in body
+
+
+def test_500_is_a_french_page(client, settings):
+    from core.errors import server_error
+    from django.test import RequestFactory
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Erreur du service" in response.content.decode()
+
+
+def test_security_headers_and_no_third_party_sources(client):
+    response = client.get(reverse("account_login"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "http" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    body = response.content.decode()
+    assert "https://" not in body and "http://" not in body.replace("http://testserver", "")
