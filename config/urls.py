@@ -14,7 +14,9 @@ urlpatterns = [
 # Each domain app owns its URL space; an app without urls.py yet is simply not mounted.
 for prefix, module in [
     ("usagers/", "usagers.urls"),
+    ("notifications/", "notifications.urls"),
     ("accueil/", "accueil.urls"),
+    ("borne/", "accueil.borne.urls"),
     ("mediation/", "mediation.urls"),
     ("ateliers/", "ateliers.urls"),
     ("pilotage/", "pilotage.urls"),

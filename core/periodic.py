@@ -7,7 +7,7 @@ import json
 from django.apps import apps
 from django.db import transaction
 
-LOCAL_APPS = ["core", "usagers", "accueil", "mediation", "ateliers", "pilotage"]
+LOCAL_APPS = ["core", "usagers", "notifications", "accueil", "accueil.borne", "mediation", "ateliers", "pilotage"]
 
 
 def declared_tasks() -> list[dict]:

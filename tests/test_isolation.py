@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.roles import Role
 
 OUR_NAMESPACES = {"core", "usagers", "accueil", "mediation", "ateliers", "pilotage", "notifications", "borne"}
-APPS = ["core", "usagers", "accueil", "mediation", "ateliers", "pilotage", "notifications"]
+APPS = ["core", "usagers", "notifications", "accueil", "borne", "mediation", "ateliers", "pilotage"]
 # Staff of MDS A who could reach these screens for their own MDS.
 ROLES = [Role.MEDIATEUR, Role.TUTEUR, Role.ACCUEIL, Role.TRAVAILLEUR_SOCIAL, Role.DIRECTEUR]
 

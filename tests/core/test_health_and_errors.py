@@ -39,8 +39,9 @@ def test_404_is_a_french_page_that_leaks_nothing(client_for, mediateur):
 
 
 def test_500_is_a_french_page(client, settings):
-    from core.errors import server_error
     from django.test import RequestFactory
+
+    from core.errors import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from core.demo_accounts import accounts_table
 
-SEED_ORDER = ["core", "usagers", "accueil", "mediation", "ateliers", "pilotage"]
+SEED_ORDER = ["core", "usagers", "notifications", "accueil", "accueil.borne", "mediation", "ateliers", "pilotage"]
 
 
 class Command(BaseCommand):
