@@ -13,7 +13,34 @@ def _to_bool(value):
     return {"oui": True, "non": False}.get(value)
 
 
-class UsagerForm(forms.ModelForm):
+class AccessibleFormMixin:
+    """Bootstrap classes on widgets; after validation, invalid fields get ``is-invalid`` and point to
+    their error message with aria-describedby (rendered by templates/usagers/_form_fields.html)."""
+
+    def _style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+            if not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                described = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if self.fields[name].help_text else [])
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class UsagerForm(AccessibleFormMixin, forms.ModelForm):
     """Create/edit a visitor. Only the reference is required; everything else is optional."""
 
     telephone = PhoneNumberField(
@@ -76,6 +103,7 @@ class UsagerForm(forms.ModelForm):
             self.initial["internet_domicile"] = "" if value is None else ("oui" if value else "non")
         for name in ("prenom", "nom", "email", "commune_insee", "note"):
             self.fields[name].required = False
+        self._style_widgets()
 
     def clean_reference(self):
         reference = (self.cleaned_data.get("reference") or "").strip().upper()
