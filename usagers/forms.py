@@ -91,6 +91,8 @@ class UsagerForm(AccessibleFormMixin, forms.ModelForm):
             "email": {"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
         }
 
+    DEFAULTED = ("canal_contact", "langue", "genre", "tranche_age", "statut_social")
+
     def __init__(self, *args, mds, **kwargs):
         super().__init__(*args, **kwargs)
         self.mds = mds
@@ -101,7 +103,7 @@ class UsagerForm(AccessibleFormMixin, forms.ModelForm):
         if self.instance.pk:
             value = self.instance.internet_domicile
             self.initial["internet_domicile"] = "" if value is None else ("oui" if value else "non")
-        for name in ("prenom", "nom", "email", "commune_insee", "note"):
+        for name in ("prenom", "nom", "email", "commune_insee", "note", *self.DEFAULTED):
             self.fields[name].required = False
         self._style_widgets()
 
@@ -134,6 +136,9 @@ class UsagerForm(AccessibleFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in self.DEFAULTED:  # optional choices fall back to the model's default
+            if not data.get(name) and name not in self.errors:
+                data[name] = Usager._meta.get_field(name).default
         canal = data.get("canal_contact")
         if canal == CanalContact.SMS and not data.get("telephone") and "telephone" not in self.errors:
             self.add_error("telephone", "Pour des rappels par SMS, indiquez un numéro de téléphone portable.")
