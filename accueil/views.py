@@ -324,6 +324,7 @@ def rdv_nouveau(request):
             "motif": motif,
             "mediateur": mediateur,
             "chosen": chosen,
+            "next_week": (creneau_form.cleaned_data["date"] + timedelta(days=7)) if motif else None,
         },
     )
 
