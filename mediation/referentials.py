@@ -191,3 +191,12 @@ DEMARCHES = [
     ("aide_diagnostic", None, "Diagnostic des compétences numériques", "diagnostic_numerique", [MANIP], [], False),
     ("aide_ecoute", None, "Écoute et analyse du besoin", "aide_aux_demarches_administratives", [], [], False),
 ]
+
+
+def search_text(*parts: str) -> str:
+    """Accent-free, lower-case words separated by single spaces (type-ahead column)."""
+    import re
+
+    from core.text_guard import normalize
+
+    return " " + re.sub(r"[^a-z0-9]+", " ", normalize(" ".join(p for p in parts if p))).strip() + " "

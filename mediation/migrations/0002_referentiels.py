@@ -2,8 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from core.text_guard import normalize
-    from mediation.referentials import DEMARCHES, ORGANISMES, THEMATIQUES
+    from mediation.referentials import DEMARCHES, ORGANISMES, THEMATIQUES, search_text
 
     Thematique = apps.get_model("mediation", "Thematique")
     Organisme = apps.get_model("mediation", "Organisme")
@@ -30,9 +29,7 @@ def load(apps, schema_editor):
                 "pieces_defaut": list(pieces),
                 "reserve_travailleur_social": reserve,
                 "ordre": index + 1,
-                "recherche": normalize(
-                    f"{org.nom if org else 'aide numerique'} {org.code if org else ''} {libelle} {code}"
-                ),
+                "recherche": search_text(org.nom if org else "aide numerique", org.code if org else "", libelle, code),
             },
         )
 
