@@ -45,7 +45,12 @@ def _passage_start(request, passage_id):
     if passage is None:
         return None
     start = getattr(passage, "pris_en_charge_le", None) or getattr(passage, "arrivee_le", None)
-    return {"passage": passage, "start": start, "usager": getattr(passage, "usager", None)}
+    return {
+        "passage": passage,
+        "start": start,
+        "usager": getattr(passage, "usager", None),
+        "source": getattr(passage, "source", ""),
+    }
 
 
 def _logging_context(request, form, blocs, *, usager=None, timer_start=None):
@@ -128,9 +133,11 @@ def commencer(request):
             start = timezone.localtime(passage["start"])
             initial.update(date=start.date(), debut=start.time().replace(second=0, microsecond=0))
             timer_start = passage["start"]
-        if usager is None and passage["usager"] is not None:
+        if usager is None and passage["usager"] is not None and passage["usager"].anonymise_le is None:
             usager = passage["usager"]
             initial["usager"] = usager.pk
+        if not source:
+            source = passage["source"]
     if source in Source.values:
         initial["source"] = source
     elif usager is None and not passage:
