@@ -3,6 +3,9 @@
 The short text for SMS/e-mail follows the reminder rule (domain brief §8): no organisme, no reason,
 no word « social »."""
 
+from django.core.exceptions import FieldError
+from django.utils import timezone
+
 from .enums import RESULTATS_OUVERTS, Resultat, SensOrientation
 from .models import Partenaire
 
@@ -49,6 +52,7 @@ def recapitulatif(accompagnement) -> dict:
     partenaires = list(Partenaire.objects.for_mds(accompagnement.mds_id).filter(actif=True)[:5])
     pieces = list(dict.fromkeys(pieces))
     return {
+        "prochain_rdv": prochain_rendez_vous(accompagnement),
         "mds": accompagnement.mds,
         "date": accompagnement.date,
         "faits": faits,
@@ -60,6 +64,27 @@ def recapitulatif(accompagnement) -> dict:
         "rappel": RAPPEL_MOTS_DE_PASSE,
         "texte_court": texte_court(accompagnement, faits=faits, a_faire=a_faire, pieces=pieces),
     }
+
+
+def prochain_rendez_vous(accompagnement):
+    """Next appointment of the visitor, when the appointments app provides them (accueil)."""
+    if accompagnement.usager_id is None:
+        return None
+    try:
+        from accueil.models import RendezVous
+    except ImportError:
+        return None
+    try:
+        return (
+            RendezVous.objects.filter(
+                mds_id=accompagnement.mds_id, usager_id=accompagnement.usager_id, debut__gte=timezone.now()
+            )
+            .actifs()
+            .order_by("debut")
+            .first()
+        )
+    except (AttributeError, FieldError):
+        return None
 
 
 def texte_court(accompagnement, *, faits, a_faire, pieces) -> str:

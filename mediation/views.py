@@ -81,8 +81,7 @@ def commencer(request):
     mds = request.mds
     if request.method == "POST":
         form = AccompagnementForm(request.POST, mds=mds)
-        postures = selectors.dernieres_postures(mediateur=request.user)
-        blocs, items, blocs_valid = parse_blocs(request.POST, mds=mds, postures=postures)
+        blocs, items, blocs_valid = parse_blocs(request.POST, mds=mds)
         form_valid = form.is_valid()
         if form_valid and blocs_valid:
             data = form.cleaned_data

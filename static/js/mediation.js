@@ -36,7 +36,7 @@
       var blocks = event.target.querySelectorAll("[data-bloc]");
       var last = blocks[blocks.length - 1];
       var search = document.getElementById("recherche-demarche");
-      if (search && search.value) { search.value = ""; }
+      if (search && search.value) { search.value = ""; if (window.htmx) { window.htmx.trigger(search, "search"); } }
       if (last) {
         var title = last.querySelector("h3");
         if (title) { title.focus(); }
