@@ -30,7 +30,13 @@ def test_fortnightly_rule_and_closures():
     )
     fermeture = Fermeture(date_debut=dt.date(2026, 6, 10), date_fin=dt.date(2026, 6, 12), motif="Travaux")
     occ = occurrences(regle, fermetures=[fermeture])
-    assert [o.date for o in occ] == [dt.date(2026, 5, 1), dt.date(2026, 5, 15), dt.date(2026, 5, 29), dt.date(2026, 6, 12), dt.date(2026, 6, 26)]
+    assert [o.date for o in occ] == [
+        dt.date(2026, 5, 1),
+        dt.date(2026, 5, 15),
+        dt.date(2026, 5, 29),
+        dt.date(2026, 6, 12),
+        dt.date(2026, 6, 26),
+    ]
     assert [o.date for o in occ if not o.ignoree] == [dt.date(2026, 5, 15), dt.date(2026, 5, 29), dt.date(2026, 6, 26)]
     assert "Travaux" in next(o.ignoree for o in occ if o.date == dt.date(2026, 6, 12))
 
@@ -53,7 +59,12 @@ def test_planifier_series_creates_only_kept_dates_in_local_time(mds_a, mediateur
         par=mediateur,
     )
     dates = [timezone.localtime(s.debut) for s in Seance.objects.order_by("debut")]
-    assert [d.date() for d in dates] == [dt.date(2026, 4, 27), dt.date(2026, 5, 4), dt.date(2026, 5, 18), dt.date(2026, 6, 1)]
+    assert [d.date() for d in dates] == [
+        dt.date(2026, 4, 27),
+        dt.date(2026, 5, 4),
+        dt.date(2026, 5, 18),
+        dt.date(2026, 6, 1),
+    ]
     assert all(d.hour == 14 and d.minute == 0 for d in dates)  # 14:00 Paris time, summer time included
     assert {o.date for o in plan.ignorees} == {dt.date(2026, 5, 11), dt.date(2026, 5, 25)}
     assert Serie.objects.get().seances.count() == 4

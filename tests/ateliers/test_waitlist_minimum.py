@@ -71,7 +71,9 @@ def test_minimum_flag_raised_48_hours_before_start(mds_a, time_machine):
     time_machine.move_to(START, tick=False)
     seance = SeanceFactory(atelier__mds=mds_a, capacite=8, minimum_participants=3, debut=debut)
     full = SeanceFactory(atelier__mds=mds_a, capacite=8, minimum_participants=1, debut=debut)
-    indiv = SeanceFactory(atelier__mds=mds_a, atelier__format="individuel", capacite=1, minimum_participants=1, debut=debut)
+    indiv = SeanceFactory(
+        atelier__mds=mds_a, atelier__format="individuel", capacite=1, minimum_participants=1, debut=debut
+    )
     services.inscrire(seance_id=seance.pk, usager_id=UsagerFactory(mds=mds_a).pk)
     services.inscrire(seance_id=full.pk, usager_id=UsagerFactory(mds=mds_a).pk)
 
