@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mediation.services import log_atelier_seance
 from usagers.enums import TrancheAge
 from usagers.models import Usager
 from usagers.services import record_contact
@@ -473,10 +474,9 @@ def retirer_participants_anonymes(*, participant_id: int, par=None, now=None) ->
 
 
 def _log_mediation(seance: Seance, *, presents: list[Inscription], anonymes: int) -> None:
-    """Feed the session log of the mediation app when it provides ``log_atelier_seance``."""
-    try:
-        from mediation.services import log_atelier_seance
-    except ImportError:
+    """Feed the session log of the mediation app: a held séance is a logged collective activity
+    (idempotent per séance through ``seance_key``). A séance nobody came to logs no activity."""
+    if not presents and not anonymes:
         return
     log_atelier_seance(
         mds=seance.mds,
