@@ -57,6 +57,8 @@ def calendrier(request):
         start = dt.date.fromisoformat(request.GET.get("du", "")) if request.GET.get("du") else today
     except ValueError:
         start = today
+    if not dt.date(2000, 1, 1) <= start <= dt.date(2100, 1, 1):
+        start = today
     start = start - dt.timedelta(days=start.weekday())
     debut = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     fin = debut + dt.timedelta(days=JOURS_CALENDRIER)
