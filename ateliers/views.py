@@ -77,7 +77,9 @@ def calendrier(request):
             "end": start + dt.timedelta(days=JOURS_CALENDRIER - 1),
             "precedent": start - dt.timedelta(days=JOURS_CALENDRIER),
             "suivant": start + dt.timedelta(days=JOURS_CALENDRIER),
-            "alertes": [s for s in seances if s.alerte_minimum_le and s.statut == StatutSeance.PLANIFIEE],
+            "alertes": [
+                s for s in seances if s.alerte_minimum_le and s.statut == StatutSeance.PLANIFIEE and s.sous_minimum
+            ],
             "now": now,
             "can_manage": can(request.user, "ateliers.manage"),
         },

@@ -36,7 +36,7 @@ def _post_data(form):
 
 
 def form_or_junk(form_class, keys):
-    return st.one_of(from_form(form_class).map(_post_data), st.fixed_dictionaries({k: junk for k in keys}))
+    return st.one_of(from_form(form_class).map(_post_data), st.fixed_dictionaries(dict.fromkeys(keys, junk)))
 
 
 @pytest.fixture
