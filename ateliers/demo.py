@@ -24,7 +24,7 @@ T = Thematique
 DEPARTEMENT = [
     {
         "titre": "Éviter les arnaques en ligne",
-        "description": "Reconnaître un faux message de la CAF, d'ameli ou des impôts. Savoir quoi faire si on a cliqué.",
+        "description": "Reconnaître un faux message de la CAF, d'ameli ou des impôts. Que faire si on a cliqué.",
         "thematiques": [T.SECURITE_NUMERIQUE, T.EMAIL],
         "niveau": Niveau.DEBUTANT,
         "format": Format.COLLECTIF,
@@ -35,7 +35,7 @@ DEPARTEMENT = [
     },
     {
         "titre": "Recherche sécurisée sur internet (professionnels)",
-        "description": "Trouver le bon site officiel, repérer les faux sites payants, protéger les données des usagers.",
+        "description": "Trouver le bon site officiel, repérer les faux sites payants, protéger les données.",
         "thematiques": [T.SECURITE_NUMERIQUE, T.NAVIGATION_SUR_INTERNET],
         "niveau": Niveau.INTERMEDIAIRE,
         "format": Format.COLLECTIF,
