@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -118,6 +118,43 @@ def atelier_form(request, pk=None):
         request,
         "ateliers/atelier_form.html",
         {"page_title": "Modifier l'atelier" if atelier else "Nouvel atelier", "form": form, "atelier": atelier},
+    )
+
+
+@login_required
+@require("ateliers.modeles")
+def modeles(request):
+    """Département-wide catalogue models, published by the coordination to every MDS."""
+    page = Paginator(Atelier.objects.filter(mds__isnull=True).order_by("-actif", "titre"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ateliers/catalogue.html",
+        {"page_title": "Modèles d'ateliers du Département", "page": page, "modeles": True, "can_manage": False},
+    )
+
+
+@login_required
+@require("ateliers.modeles")
+def modele_form(request, pk=None):
+    atelier = get_object_or_404(Atelier, pk=pk, mds__isnull=True) if pk is not None else None
+    form = AtelierForm(request.POST or None, instance=atelier)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.mds = None
+        obj.save()
+        messages.success(request, "Le modèle est publié pour toutes les MDS.")
+        return redirect("ateliers:modeles")
+    return render(
+        request,
+        "ateliers/atelier_form.html",
+        {
+            "page_title": "Modifier le modèle" if atelier else "Nouveau modèle départemental",
+            "form": form,
+            "atelier": atelier,
+            "retour": reverse("ateliers:modeles"),
+        },
     )
 
 

@@ -21,6 +21,8 @@ def cases(mds_b):
     pk = {"pk": seance.pk}
     return {
         "ateliers:atelier_modifier": {"pk": AtelierFactory(mds=mds_b).pk},
+        # Département-wide models: only coordinateurs (not among the walker's roles) may edit them.
+        "ateliers:modele_modifier": {"pk": AtelierFactory(mds=None).pk},
         "ateliers:fermeture_supprimer": {"pk": fermeture.pk},
         "ateliers:seance": pk,
         "ateliers:seance_ics": pk,

@@ -227,3 +227,28 @@ def test_cancel_through_the_ui_with_confirmation(mds_a, mediateur, client_for):
     seance.refresh_from_db()
     assert seance.statut == StatutSeance.ANNULEE
     assert seance.motif_annulation == "minimum_non_atteint"
+
+
+@pytest.mark.django_db
+def test_coordinateur_publishes_a_departement_model_seen_by_every_mds(mds_a, mds_b, make_user, client_for):
+    coordinateur = make_user(Role.COORDINATEUR, mds=None)
+    client = client_for(coordinateur)
+    data = {
+        "titre": "Sécuriser son smartphone",
+        "thematiques": ["securite_numerique"],
+        "niveau": "debutant",
+        "format": "collectif",
+        "public": "usagers",
+        "duree_minutes": 90,
+        "capacite": 8,
+        "minimum_participants": 3,
+        "actif": "on",
+    }
+    assert client.post(reverse("ateliers:modele_nouveau"), data).status_code == 302
+    from ateliers.models import Atelier
+
+    modele = Atelier.objects.get(titre="Sécuriser son smartphone")
+    assert modele.mds_id is None
+    for mds in (mds_a, mds_b):
+        assert modele in Atelier.objects.for_mds(mds)
+    assert client_for(make_user(Role.DIRECTEUR)).get(reverse("ateliers:modeles")).status_code == 403
