@@ -46,7 +46,8 @@ def contact_for(usager, preferred: str | None = None) -> tuple[str, str] | None:
         return None
     channel = preferred or usager.canal_contact
     if channel == Channel.SMS and usager.telephone:
-        return Channel.SMS, str(usager.telephone)
+        phone = usager.telephone
+        return Channel.SMS, getattr(phone, "as_e164", None) or str(phone)
     if channel == Channel.EMAIL and usager.email:
         return Channel.EMAIL, usager.email
     return None
