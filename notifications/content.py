@@ -59,7 +59,10 @@ MONTHS = {
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     # kind: {language: (e-mail subject, body)}
     Kind.CONFIRMATION_RDV: {
-        "fr": ("Votre rendez-vous est confirmé", "Votre rendez-vous est confirmé le {date} à {heure}, {lieu}.{annuler}"),
+        "fr": (
+            "Votre rendez-vous est confirmé",
+            "Votre rendez-vous est confirmé le {date} à {heure}, {lieu}.{annuler}",
+        ),
         "en": ("Your appointment is confirmed", "Your appointment is confirmed on {date} at {heure}, {lieu}.{annuler}"),
         "ar": ("تم تأكيد موعدك", "تم تأكيد موعدك يوم {date} الساعة {heure} في {lieu}.{annuler}"),
     },
@@ -69,17 +72,28 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "ar": ("تذكير بموعدك", "تذكير: لديك موعد يوم {date} الساعة {heure} في {lieu}.{annuler}"),
     },
     Kind.RAPPEL_RDV_JOUR: {
-        "fr": ("Votre rendez-vous aujourd'hui", "Rappel : vous avez rendez-vous aujourd'hui à {heure}, {lieu}.{annuler}"),
+        "fr": (
+            "Votre rendez-vous aujourd'hui",
+            "Rappel : vous avez rendez-vous aujourd'hui à {heure}, {lieu}.{annuler}",
+        ),
         "en": ("Your appointment today", "Reminder: you have an appointment today at {heure}, {lieu}.{annuler}"),
         "ar": ("موعدك اليوم", "تذكير: لديك موعد اليوم الساعة {heure} في {lieu}.{annuler}"),
     },
     Kind.ANNULATION_RDV: {
-        "fr": ("Rendez-vous annulé", "Votre rendez-vous du {date} à {heure} est annulé, {lieu}. "
-               "Pour un nouveau rendez-vous, adressez-vous à l'accueil.{appeler}"),
-        "en": ("Appointment cancelled", "Your appointment on {date} at {heure} is cancelled, {lieu}. "
-               "For a new appointment, ask at the reception desk.{appeler}"),
-        "ar": ("تم إلغاء الموعد", "تم إلغاء موعدك يوم {date} الساعة {heure} في {lieu}. "
-               "لموعد جديد، توجه إلى الاستقبال.{appeler}"),
+        "fr": (
+            "Rendez-vous annulé",
+            "Votre rendez-vous du {date} à {heure} est annulé, {lieu}. "
+            "Pour un nouveau rendez-vous, adressez-vous à l'accueil.{appeler}",
+        ),
+        "en": (
+            "Appointment cancelled",
+            "Your appointment on {date} at {heure} is cancelled, {lieu}. "
+            "For a new appointment, ask at the reception desk.{appeler}",
+        ),
+        "ar": (
+            "تم إلغاء الموعد",
+            "تم إلغاء موعدك يوم {date} الساعة {heure} في {lieu}. لموعد جديد، توجه إلى الاستقبال.{appeler}",
+        ),
     },
     Kind.RAPPEL_ATELIER: {
         "fr": ("Rappel de votre atelier", "Rappel : votre atelier a lieu le {date} à {heure}, {lieu}.{annuler}"),
@@ -87,19 +101,29 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "ar": ("تذكير بالورشة", "تذكير: ورشتك يوم {date} الساعة {heure} في {lieu}.{annuler}"),
     },
     Kind.PROMOTION_LISTE_ATTENTE: {
-        "fr": ("Une place s'est libérée", "Une place s'est libérée : vous êtes inscrit(e) à l'atelier du {date} "
-               "à {heure}, {lieu}.{annuler}"),
-        "en": ("A place is now free for you", "A place is free: you are registered for the workshop on {date} "
-               "at {heure}, {lieu}.{annuler}"),
+        "fr": (
+            "Une place s'est libérée",
+            "Une place s'est libérée : vous êtes inscrit(e) à l'atelier du {date} à {heure}, {lieu}.{annuler}",
+        ),
+        "en": (
+            "A place is now free for you",
+            "A place is free: you are registered for the workshop on {date} at {heure}, {lieu}.{annuler}",
+        ),
         "ar": ("تحرر مكان لك", "تحرر مكان: أنت مسجل في الورشة يوم {date} الساعة {heure} في {lieu}.{annuler}"),
     },
     Kind.ATELIER_ANNULE: {
-        "fr": ("Atelier annulé", "L'atelier du {date} à {heure} est annulé, {lieu}. "
-               "Renseignements à l'accueil.{appeler}"),
-        "en": ("Workshop cancelled", "The workshop on {date} at {heure} is cancelled, {lieu}. "
-               "Ask at the reception desk.{appeler}"),
-        "ar": ("تم إلغاء الورشة", "تم إلغاء الورشة يوم {date} الساعة {heure} في {lieu}. "
-               "للمعلومات، اسأل الاستقبال.{appeler}"),
+        "fr": (
+            "Atelier annulé",
+            "L'atelier du {date} à {heure} est annulé, {lieu}. Renseignements à l'accueil.{appeler}",
+        ),
+        "en": (
+            "Workshop cancelled",
+            "The workshop on {date} at {heure} is cancelled, {lieu}. Ask at the reception desk.{appeler}",
+        ),
+        "ar": (
+            "تم إلغاء الورشة",
+            "تم إلغاء الورشة يوم {date} الساعة {heure} في {lieu}. للمعلومات، اسأل الاستقبال.{appeler}",
+        ),
     },
     Kind.RECAPITULATIF: {
         "fr": ("Récapitulatif de votre passage", "Votre passage du {date}, {lieu} : {texte}"),

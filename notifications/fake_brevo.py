@@ -85,7 +85,11 @@ class FakeBrevo:
                     return self._answer(400, {"code": "bad_request", "message": "Invalid JSON"})
                 missing = [k for k in ("sender", "recipient", "content") if not body.get(k)]
                 behaviour = "400" if missing else server._next(str(body.get("recipient", "")))
-                record = {"body": body, "headers": dict(self.headers), "behaviour": behaviour}
+                record = {
+                    "body": body,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "behaviour": behaviour,
+                }
                 if behaviour == "timeout":
                     time.sleep(server.timeout_sleep)
                     record["status"] = 504

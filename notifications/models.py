@@ -25,7 +25,12 @@ class Message(models.Model):
 
     mds = models.ForeignKey(MDS, on_delete=models.PROTECT, related_name="+", verbose_name="MDS")
     usager = models.ForeignKey(
-        "usagers.Usager", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", verbose_name="usager"
+        "usagers.Usager",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+        verbose_name="usager",
     )
     kind = models.CharField("type", max_length=32, choices=Kind.choices)
     channel = models.CharField("canal", max_length=8, choices=Channel.choices)
@@ -67,9 +72,7 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["object_type", "object_id", "kind", "channel"], name="message_unique_par_objet_type_canal"
             ),
-            models.CheckConstraint(
-                condition=models.Q(attempts__lte=10), name="message_attempts_bornees"
-            ),
+            models.CheckConstraint(condition=models.Q(attempts__lte=10), name="message_attempts_bornees"),
         ]
         indexes = [
             models.Index(fields=["status", "send_at"], name="message_due_idx"),

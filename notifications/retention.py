@@ -13,14 +13,11 @@ RETENTION = timedelta(days=183)
 
 def anonymize_old_messages(*, now=None) -> int:
     now = now or timezone.now()
-    return (
-        Message.objects.filter(
-            anonymised_at__isnull=True,
-            status__in=[Status.ENVOYE, Status.ECHEC, Status.ANNULE],
-            send_at__lt=now - RETENTION,
-        )
-        .update(recipient="", context={}, provider_message_id="", anonymised_at=now)
-    )
+    return Message.objects.filter(
+        anonymised_at__isnull=True,
+        status__in=[Status.ENVOYE, Status.ECHEC, Status.ANNULE],
+        send_at__lt=now - RETENTION,
+    ).update(recipient="", context={}, provider_message_id="", anonymised_at=now)
 
 
 def anonymize_for_usager(usager) -> None:

@@ -235,10 +235,14 @@ def kick_dispatcher() -> None:
     try:
         dispatch.apply_async(**options)
     except Exception as exc:  # broker down, DNS, anything: the outbox row is safe in PostgreSQL
-        logger.warning("notifications: relance du répartiteur impossible (%s), envoi au prochain passage", type(exc).__name__)
+        logger.warning(
+            "notifications: relance du répartiteur impossible (%s), envoi au prochain passage", type(exc).__name__
+        )
 
 
 def visible_messages(*, usager=None, obj=None, limit=20):
     rows = Message.objects.select_related("object_type")
     rows = rows.filter(usager=usager) if usager is not None else rows.filter(**_object_filter(obj))
-    return list(rows.exclude(Q(status=Status.ANNULE) & Q(sent_at__isnull=True) & Q(attempts=0)).order_by("-send_at")[:limit])
+    return list(
+        rows.exclude(Q(status=Status.ANNULE) & Q(sent_at__isnull=True) & Q(attempts=0)).order_by("-send_at")[:limit]
+    )

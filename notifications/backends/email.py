@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -36,6 +35,6 @@ def send_email(*, to: str, subject: str, text: str, html: str, key: str, languag
         if 500 <= exc.smtp_code < 600:
             raise PermanentError(f"refus du serveur de messagerie ({exc.smtp_code})") from exc
         raise TransientError(f"erreur du serveur de messagerie ({exc.smtp_code})") from exc
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransientError(f"serveur de messagerie injoignable ({type(exc).__name__})") from exc
     return message_id

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
 from pathlib import Path
 from urllib import error, request
 
 import phonenumbers
+
 from notifications import conf
 
 from . import PermanentError, TransientError
@@ -99,7 +99,7 @@ class BrevoBackend:
                 # Configuration problem (bad key): keep retrying while someone fixes it.
                 raise TransientError(f"authentification refusée ({status})") from exc
             raise TransientError(f"erreur du fournisseur ({status} {detail})") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise TransientError("délai dépassé") from exc
         except (error.URLError, ConnectionError, OSError) as exc:
             raise TransientError(f"fournisseur injoignable ({type(exc).__name__})") from exc

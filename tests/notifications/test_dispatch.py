@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
-from django.utils import timezone
 
 from notifications import registry
 from notifications.dispatch import MAX_ATTEMPTS, UNCERTAIN, advisory_lock, claim, dispatch_due, recover_orphans
@@ -119,7 +118,9 @@ def test_reminder_not_sent_when_object_no_longer_relevant(sms_file):
     registry.register_relevance("usagers.Usager", check, kinds=[Kind.RAPPEL_RDV_J2])
     try:
         stay = MessageFactory(send_at=NOON, kind=Kind.RAPPEL_RDV_J2)
-        gone = MessageFactory(send_at=NOON, kind=Kind.RAPPEL_RDV_J2, usager=UsagerFactory(prenom="Parti", canal_contact="sms"))
+        gone = MessageFactory(
+            send_at=NOON, kind=Kind.RAPPEL_RDV_J2, usager=UsagerFactory(prenom="Parti", canal_contact="sms")
+        )
         other_kind = MessageFactory(send_at=NOON, kind=Kind.CONFIRMATION_RDV, usager=gone.usager)
         report = dispatch_due(now=NOON)
     finally:

@@ -57,7 +57,9 @@ def test_a_sent_message_is_not_planned_again():
 def test_opt_out_is_honoured(fields):
     usager = UsagerFactory(telephone="+33612345678", **{"canal_contact": "sms", **fields})
     assert schedule(usager) is None
-    assert services.schedule_for_usager(kind=Kind.RAPPEL_RDV_J2, obj=usager, usager=usager, send_at=timezone.now()) is None
+    assert (
+        services.schedule_for_usager(kind=Kind.RAPPEL_RDV_J2, obj=usager, usager=usager, send_at=timezone.now()) is None
+    )
     assert not Message.objects.exists()
 
 
@@ -70,7 +72,10 @@ def test_schedule_for_usager_uses_channel_contact_and_language():
     )
     assert (sms.channel, sms.recipient) == ("sms", "+33612345678")
     no_phone = UsagerFactory(canal_contact="sms", telephone="")
-    assert services.schedule_for_usager(kind=Kind.RAPPEL_RDV_J2, obj=no_phone, usager=no_phone, send_at=timezone.now()) is None
+    assert (
+        services.schedule_for_usager(kind=Kind.RAPPEL_RDV_J2, obj=no_phone, usager=no_phone, send_at=timezone.now())
+        is None
+    )
 
 
 def test_context_keys_are_checked():
