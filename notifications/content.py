@@ -8,7 +8,8 @@ is scheduled, and a rendered text containing a forbidden word is refused when it
 SMS budget (tested for every kind and language with maximum-length MDS names and addresses):
 French and English ≤ 2 segments (GSM-7, 306 characters), Arabic ≤ 4 segments (UCS-2, 268
 characters); the récapitulatif, which carries up to ``RECAP_MAX`` characters of text, ≤ 3 / 5.
-To hold it, the SMS shortens the MDS name and address (``SMS_NAME_MAX``, ``SMS_ADDRESS_MAX``) and spells Latin-script texts in GSM-7 (ê → e).
+To hold it, the SMS shortens the MDS name and address (``SMS_NAME_MAX``, ``SMS_ADDRESS_MAX``)
+and spells Latin-script texts in GSM-7 (ê → e).
 """
 
 from __future__ import annotations
