@@ -8,6 +8,7 @@ dropped and the every-minute beat run sends the message anyway.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -169,29 +170,49 @@ def appointment_context(*, mds, debut: datetime, lien: str = "") -> dict:
     }
 
 
+APPOINTMENT_KINDS = (Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR)
+
+
 @transaction.atomic
 def plan_appointment_messages(
-    *, obj, usager, mds, debut: datetime, channel: str | None = None, by_visitor_at_kiosk=False, lien="", now=None
+    *,
+    obj,
+    mds,
+    debut: datetime,
+    contact: tuple[str, str] | None,
+    language: str = "fr",
+    usager=None,
+    by_visitor_at_kiosk: bool = False,
+    lien: str = "",
+    now: datetime | None = None,
 ) -> list[Message]:
-    """Confirmation and reminders of an appointment (booking or rescheduling): messages of kinds
-    no longer in the plan are cancelled, the others are (re)planned for the new time."""
+    """Confirmation and reminders of an appointment (at booking and at each move). ``contact`` is
+    (channel, recipient) or None (no reminder wanted / opted out). Kinds no longer in the plan, or
+    on another channel, are cancelled; the others are (re)planned for the new time."""
     now = now or timezone.now()
-    contact = contact_for(usager, channel)
-    appointment_kinds = [Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR]
-    if contact is None:
-        cancel_messages(obj=obj, kinds=appointment_kinds, reason="pas de contact ou refus des messages")
+    if contact is None or opted_out(usager):
+        cancel_messages(obj=obj, kinds=APPOINTMENT_KINDS, reason="pas de contact ou refus des messages")
         return []
-    plan = appointment_plan(mds=mds, debut=debut, now=now, by_visitor_at_kiosk=by_visitor_at_kiosk, channel=contact[0])
-    cancel_messages(obj=obj, kinds=[k for k in appointment_kinds if k not in plan], reason="hors du nouveau plan")
+    channel, recipient = contact
+    plan = appointment_plan(mds=mds, debut=debut, now=now, by_visitor_at_kiosk=by_visitor_at_kiosk, channel=channel)
+    cancel_messages(obj=obj, kinds=[k for k in APPOINTMENT_KINDS if k not in plan], reason="hors du nouveau plan")
     # A channel change (SMS → e-mail) leaves planned rows on the old channel: cancel them too.
-    Message.objects.filter(**_object_filter(obj), kind__in=appointment_kinds, status=Status.PLANIFIE).exclude(
-        channel=contact[0]
+    Message.objects.filter(**_object_filter(obj), kind__in=APPOINTMENT_KINDS, status=Status.PLANIFIE).exclude(
+        channel=channel
     ).update(status=Status.ANNULE, cancelled_at=now)
     context = appointment_context(mds=mds, debut=debut, lien=lien)
     planned = []
     for kind, send_at in plan.items():
-        message = schedule_for_usager(
-            kind=kind, obj=obj, usager=usager, send_at=send_at, context=context, channel=contact[0], mds=mds
+        message = schedule_message(
+            kind=kind,
+            obj=obj,
+            mds=mds,
+            channel=channel,
+            recipient=recipient,
+            send_at=send_at,
+            language=language,
+            context=context,
+            usager=usager,
         )
         if message is not None:
             planned.append(message)
@@ -199,19 +220,24 @@ def plan_appointment_messages(
 
 
 @transaction.atomic
-def notify_appointment_cancelled(*, obj, usager, mds, debut: datetime, channel: str | None = None) -> Message | None:
-    """Cancel the reminders of an appointment and tell the visitor at once."""
-    cancel_messages(obj=obj, kinds=[Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR])
-    if debut <= timezone.now():
+def notify_appointment_cancelled(
+    *, obj, mds, debut: datetime, contact: tuple[str, str] | None, language: str = "fr", usager=None, now=None
+) -> Message | None:
+    """Cancel the reminders of an appointment and tell the visitor at once (if still ahead)."""
+    now = now or timezone.now()
+    cancel_messages(obj=obj, kinds=APPOINTMENT_KINDS, reason="rendez-vous annulé")
+    if contact is None or debut <= now:
         return None
-    return schedule_for_usager(
+    return schedule_message(
         kind=Kind.ANNULATION_RDV,
         obj=obj,
-        usager=usager,
-        send_at=timezone.now(),
-        context=appointment_context(mds=mds, debut=debut),
-        channel=channel,
         mds=mds,
+        channel=contact[0],
+        recipient=contact[1],
+        send_at=now,
+        language=language,
+        context=appointment_context(mds=mds, debut=debut),
+        usager=usager,
     )
 
 
@@ -224,8 +250,13 @@ def _kick_if_due(message: Message) -> None:
 
 
 def kick_dispatcher() -> None:
-    """Ask a worker to run the dispatcher now. Never raises and never waits on a dead broker:
-    without Redis the message simply waits for the next beat run (≤ 1 minute after Redis returns)."""
+    """Ask a worker to run the dispatcher now, from a background thread: the web request never
+    waits on the broker. Without Redis the nudge is dropped (logged) and the message waits for the
+    next beat run, at most a minute after Redis is back."""
+    threading.Thread(target=_kick, name="notifications-kick", daemon=True).start()
+
+
+def _kick() -> None:
     from .tasks import dispatch
 
     options = {"retry": False}
@@ -233,7 +264,10 @@ def kick_dispatcher() -> None:
     if queue:
         options["queue"] = queue
     try:
-        dispatch.apply_async(**options)
+        with dispatch.app.connection_for_write() as connection:
+            # Bounded: one quick attempt (kombu would otherwise retry for seconds).
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            dispatch.apply_async(connection=connection, **options)
     except Exception as exc:  # broker down, DNS, anything: the outbox row is safe in PostgreSQL
         logger.warning(
             "notifications: relance du répartiteur impossible (%s), envoi au prochain passage", type(exc).__name__
