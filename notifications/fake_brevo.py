@@ -3,7 +3,8 @@
 ``POST /v3/transactionalSMS/send`` with the ``api-key`` header → 201 ``{"messageId": n}``.
 Behaviour is scripted: ``server.script(["500", "ok"])`` makes the next calls answer 500 then
 succeed; ``"400"`` answers Brevo's invalid-parameter error, ``"timeout"`` sleeps past the client's
-timeout. Unscripted calls succeed. Recipients starting with ``"3361999"`` are always refused (400),
+timeout, ``"slow"`` accepts the SMS but answers after ``timeout_sleep`` seconds. Unscripted
+calls succeed. Recipients starting with ``"3361999"`` are always refused (400),
 which lets a test use an "invalid number" across processes.
 """
 
@@ -95,6 +96,9 @@ class FakeBrevo:
                     record["status"] = 504
                     server.requests.append(record)
                     return self._answer(504, {"code": "timeout"})
+                if behaviour == "slow":  # accepted, but answers late (a worker may die meanwhile)
+                    time.sleep(server.timeout_sleep)
+                    behaviour = "ok"
                 if behaviour == "400":
                     record["status"] = 400
                     server.requests.append(record)
