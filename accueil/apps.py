@@ -8,7 +8,10 @@ class AccueilConfig(AppConfig):
     def ready(self):
         from usagers.hooks import HistorySection, register_history_section
 
+        from . import reminders
         from .history import history_context
+
+        reminders.register()
 
         register_history_section(
             HistorySection(
