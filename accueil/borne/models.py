@@ -95,3 +95,21 @@ class Avis(models.Model):
 
     def __str__(self):
         return f"{self.jour} — {self.get_ressenti_display()}"
+
+
+class CodeReservation(models.Model):
+    """The booking code given at the kiosk for an appointment (checked in with it later).
+    Unguessable: 8 characters from the unambiguous alphabet of ``codes``; unique."""
+
+    rendez_vous = models.OneToOneField(
+        "accueil.RendezVous", on_delete=models.CASCADE, related_name="code_borne", verbose_name="rendez-vous"
+    )
+    code = models.CharField("code de réservation", max_length=12, unique=True)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "code de réservation"
+        verbose_name_plural = "codes de réservation"
+
+    def __str__(self):
+        return f"Code du rendez-vous {self.rendez_vous_id}"

@@ -6,7 +6,7 @@ from tests.borne.factories import BorneFactory, kiosk_client
 
 @pytest.fixture(autouse=True)
 def _clear_rate_limits():
-    cache.delete_pattern("borne:rl:*")
+    cache.delete_pattern("borne:*")
     yield
 
 
