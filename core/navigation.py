@@ -30,6 +30,7 @@ MENU = [
     Entry("Département", "pilotage:departement", "pilotage.departement"),
     Entry("Rapports", "pilotage:rapports", "pilotage.reports"),
     Entry("Paramètres", "accueil:parametres", "accueil.settings"),
+    Entry("Bornes", "borne:gestion", "accueil.bornes"),
     Entry("Équipe", "core:equipe", "core.team"),
 ]
 
