@@ -218,7 +218,7 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
             is_margin = a == nrows - 1 or b == ncols - 1
             return (is_margin, values[a][b], a, b)
 
-        def protects(cell):
+        def protects(cell, i=i, j=j):
             trial = [row[:] for row in statuses]
             for a, b in _mirrors(*cell, nrows, ncols):
                 if trial[a][b] == PUBLIE:
