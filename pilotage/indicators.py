@@ -1,3 +1,4 @@
+# ruff: noqa: S608 — SQL text is built from table names and fixed fragments only; every value is a parameter.
 """Indicators of domain brief §9: one SQL aggregate each, for a period and a scope.
 
 Every indicator function takes ``(periode, perimetre)`` and returns rows

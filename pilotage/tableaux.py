@@ -94,15 +94,15 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
     total = by_mds.get(None, {})
     vide = not any(v for v in total.values() if v)
 
-    common = dict(
-        cle=indicateur.cle,
-        titre=indicateur.titre,
-        unite=indicateur.unite,
-        note=indicateur.note,
-        personnes=indicateur.personnes,
-        graphique=indicateur.graphique,
-        vide=vide,
-    )
+    common = {
+        "cle": indicateur.cle,
+        "titre": indicateur.titre,
+        "unite": indicateur.unite,
+        "note": indicateur.note,
+        "personnes": indicateur.personnes,
+        "graphique": indicateur.graphique,
+        "vide": vide,
+    }
     if perimetre.plusieurs:
         mds_ids = [pk for pk in noms_mds if perimetre.departement or pk in perimetre.ids]
         matrix = [[by_mds.get(pk, {}).get(code, empty_value) for code in codes] for pk in mds_ids]
