@@ -3,3 +3,20 @@ from django.apps import AppConfig
 
 class MediationConfig(AppConfig):
     name = "mediation"
+    verbose_name = "Médiation numérique"
+
+    def ready(self):
+        from usagers import hooks
+
+        from . import history, services
+
+        hooks.register_history_section(
+            hooks.HistorySection(
+                order=20,
+                title="Médiation numérique",
+                template_name="mediation/_usager_history.html",
+                get_context=history.usager_history_context,
+            )
+        )
+        hooks.register_anonymizer(services.anonymiser_usager)
+        hooks.register_exporter(services.exporter_usager)
