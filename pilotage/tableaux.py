@@ -64,25 +64,37 @@ class Indicateur:
     graphique: str = "barres"
     entete: str = "Catégorie"
     tendance: bool = False  # categories are the months of the period
+    par_categorie: bool = False  # always one row per category (scope total), even for several MDS
+    libelles: object = None  # callable(codes) -> {code: label} when categories come from the data
+    limite: int = 0  # keep the N most frequent categories (data-driven categories only)
 
-    def liste_categories(self, periode):
+    def liste_categories(self, periode, raw=()):
+        if self.categories is None:
+            totals = sorted(((v or 0, c) for m, c, v in raw if m is None), key=lambda t: (-t[0], str(t[1])))
+            codes = [c for _, c in totals]
+            if self.limite:
+                codes = codes[: self.limite]
+            labels = self.libelles(codes) if self.libelles else {}
+            return [(c, labels.get(c, c) or "Non renseigné") for c in codes]
         return self.categories(periode) if callable(self.categories) else list(self.categories)
 
 
+def _number(value):
+    """Decimal/float from SQL → int when whole, else float rounded to one decimal."""
+    if value is None or isinstance(value, int):
+        return value
+    value = round(float(value), 1)
+    return int(value) if value.is_integer() else value
+
+
 def _format(value, unite):
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        if unite == "%":
-            return round(value, 1)
-        return round(value, 1)
-    return value
+    return "–" if value is None else _number(value)
 
 
 def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str]) -> Tableau:
     """Pivot the indicator's rows into a table for the scope (see module docstring)."""
-    raw = indicateur.fonction(periode, perimetre)
-    categories = indicateur.liste_categories(periode)
+    raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
+    categories = indicateur.liste_categories(periode, raw)
     codes = [code for code, _ in categories]
     labels = [label for _, label in categories]
     by_mds: dict = {}
@@ -103,7 +115,7 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
         "graphique": indicateur.graphique,
         "vide": vide,
     }
-    if perimetre.plusieurs:
+    if perimetre.plusieurs and not indicateur.par_categorie:
         mds_ids = [pk for pk in noms_mds if perimetre.departement or pk in perimetre.ids]
         matrix = [[by_mds.get(pk, {}).get(code, empty_value) for code in codes] for pk in mds_ids]
         names = [noms_mds[pk] for pk in mds_ids]

@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.roles import Role
+from tests.mediation.factories import log
 from tests.usagers.factories import UsagerFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +73,10 @@ def test_departement_has_one_row_per_mds_and_a_total(client_for, coordinateur, m
     assert labels == [mds_a.nom, mds_b.nom, "Total"]
 
 
-def test_export_csv_and_xlsx_keep_masks(client_for, directeur, mds_a):
-    UsagerFactory.create_batch(3, mds=mds_a, genre="feminin")
+def test_export_csv_and_xlsx_keep_masks(client_for, directeur, mds_a, mediateur):
+    today = timezone.localdate()
+    for usager in UsagerFactory.create_batch(3, mds=mds_a, genre="feminin"):
+        log(mds_a, mediateur, usager=usager, date=today)
     client = client_for(directeur)
     url = reverse("pilotage:mds")
     csv_response = client.get(url, {"export": "profil_genre", "format": "csv"})
