@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from core.models import MDS
 from core.permissions import require
@@ -107,3 +109,113 @@ def departement(request):
         erreurs=erreurs,
         choix_mds=all_mds,
     )
+
+
+# --- Rapports -------------------------------------------------------------------------------------
+
+
+def _mois_possibles(count: int = 36):
+    from dateutil.relativedelta import relativedelta
+
+    from .periode import libelle_mois, mois_courant
+
+    first = mois_courant()
+    return [(f"{m:%Y-%m}", libelle_mois(m)) for m in (first - relativedelta(months=k) for k in range(1, count + 1))]
+
+
+def _perimetres_possibles(user):
+    """(value, label, mds or None) a user may produce: directors their MDS, coordinateurs all + Département."""
+    if user.sees_all_mds:
+        return [("departement", "Département (toutes les MDS)", None)] + [
+            (m.code, m.nom, m) for m in MDS.objects.filter(active=True).order_by("nom")
+        ]
+    return [(m.code, m.nom, m) for m in user.mds_list().order_by("nom")]
+
+
+@login_required
+@require("pilotage.reports")
+def rapports(request):
+    from django.core.paginator import Paginator
+
+    from .models import Rapport
+    from .periode import parse_mois
+
+    qs = Rapport.objects.visibles_par(request.user).select_related("mds").prefetch_related("versions")
+    mois = parse_mois(request.GET.get("mois"))
+    erreur = None
+    if request.GET.get("mois") and mois is None:
+        erreur = "Mois invalide (AAAA-MM) : tous les rapports sont affichés."
+    if mois:
+        qs = qs.filter(mois=mois)
+    page = Paginator(qs.order_by("-mois", "mds__nom", "pk").distinct(), 25).get_page(request.GET.get("page"))
+    context = {
+        "page_title": "Rapports mensuels",
+        "page": page,
+        "query_string": urlencode({"mois": f"{mois:%Y-%m}"}) if mois else "",
+        "mois_choisi": mois,
+        "erreurs": [erreur] if erreur else [],
+        "mois_possibles": _mois_possibles(),
+        "perimetres": _perimetres_possibles(request.user),
+    }
+    return render(request, "pilotage/rapports.html", context)
+
+
+@require_POST
+@login_required
+@require("pilotage.reports")
+def rapport_demande(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .models import Declencheur
+    from .periode import libelle_mois, parse_mois
+    from .rapports import demander
+
+    allowed_months = {value for value, _ in _mois_possibles()}
+    scopes = {value: mds for value, _, mds in _perimetres_possibles(request.user)}
+    mois_value, scope_value = request.POST.get("mois", ""), request.POST.get("perimetre", "")
+    if mois_value not in allowed_months or scope_value not in scopes:
+        messages.error(request, "Choisissez un mois terminé et un périmètre dans les listes.")
+        return redirect("pilotage:rapports")
+    mois = parse_mois(mois_value)
+    rapport = demander(mois=mois, mds=scopes[scope_value], declencheur=Declencheur.ECRAN, par=request.user)
+    messages.success(
+        request, f"Rapport de {libelle_mois(mois)} ({rapport.libelle_perimetre}) demandé : production en cours."
+    )
+    return redirect(f"{reverse('pilotage:rapports')}?mois={mois:%Y-%m}")
+
+
+@login_required
+@require("pilotage.reports")
+def rapport_statut(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import Rapport
+
+    rapport = get_object_or_404(Rapport.objects.visibles_par(request.user).distinct(), pk=pk)
+    return render(request, "pilotage/_rapport_statut.html", {"rapport": rapport})
+
+
+@login_required
+@require("pilotage.reports")
+def rapport_fichier(request, pk, fmt):
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    from .models import Rapport
+
+    rapport = get_object_or_404(Rapport.objects.visibles_par(request.user).distinct(), pk=pk)
+    if fmt not in ("pdf", "xlsx", "csv"):
+        raise Http404
+    source = rapport
+    version = request.GET.get("version")
+    if version:
+        if not version.isdigit():
+            raise Http404
+        source = get_object_or_404(rapport.versions, version=int(version))
+    field = getattr(source, fmt)
+    if not field:
+        raise Http404("Fichier non produit.")
+    scope = rapport.mds.code if rapport.mds_id else "departement"
+    name = f"rapport_{scope}_{rapport.mois:%Y-%m}_v{source.version}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
