@@ -27,7 +27,7 @@ def produire_rapport(rapport_id: int, declencheur: str = Declencheur.ECRAN) -> s
 @shared_task(time_limit=120, soft_time_limit=100)
 def rapports_mensuels(mois: str | None = None) -> int:
     """Queue the previous month's report of every active MDS and of the Département. Idempotent: a
-    report already produced after the month ended is not produced again."""
+    report already requested after the month ended (queued, running or done) is not queued again."""
     import datetime as dt
 
     from .periode import PARIS, parse_mois
@@ -40,9 +40,12 @@ def rapports_mensuels(mois: str | None = None) -> int:
     queued = 0
     for mds in [None, *MDS.objects.filter(active=True).order_by("nom")]:
         existing = Rapport.objects.filter(mois=month, mds=mds).first()
-        if existing and existing.statut == StatutRapport.TERMINE and existing.genere_le >= month_end:
-            continue
-        if existing and existing.statut == StatutRapport.EN_COURS:
+        if (
+            existing
+            and existing.statut != StatutRapport.ECHEC
+            and existing.demande_le
+            and existing.demande_le >= month_end
+        ):
             continue
         demander(mois=month, mds=mds, declencheur=Declencheur.PLANIFICATION)
         queued += 1
