@@ -162,6 +162,8 @@ class Perimetre:
 
     @property
     def plusieurs(self) -> bool:
+        if self.mediateur is not None:
+            return False
         return self.departement or len(self.mds) > 1
 
     def params(self) -> dict:

@@ -67,14 +67,23 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         "choix_mds": choix_mds,
         "mds_choisies": {m.code for m in perimetre.mds} if not perimetre.departement else set(),
         "url_name": url_name,
+        "coop_query": _query(periode, perimetre, coop=1),
     }
     return render(request, "pilotage/tableau_de_bord.html", context)
 
 
-@login_required
-@require("pilotage.mds")
-def mds(request):
-    """Director: their MDS. Asking for an MDS they do not belong to is a 404."""
+def _coop(request, perimetre):
+    from django.http import StreamingHttpResponse
+
+    from .coop import csv_coop
+
+    periode, _ = periode_depuis(request.GET)
+    response = StreamingHttpResponse(csv_coop(periode, perimetre), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="activites_coop_{periode.type}_{periode.mois_param}.csv"'
+    return response
+
+
+def _perimetre_mds(request):
     code = request.GET.get("mds")
     if code:
         wanted = request.user.mds_list().filter(code=code).first()
@@ -84,15 +93,10 @@ def mds(request):
         wanted = request.mds
     if wanted is None:
         raise Http404("Aucune MDS rattachée.")
-    return _dashboard(
-        request, Perimetre(mds=(wanted,)), titre=f"Tableau de bord — {wanted.nom}", url_name="pilotage:mds"
-    )
+    return Perimetre(mds=(wanted,))
 
 
-@login_required
-@require("pilotage.departement")
-def departement(request):
-    """Coordinateur: the Département (one row per MDS and the total), or a selection of MDS."""
+def _perimetre_departement(request):
     all_mds = list(MDS.objects.filter(active=True).order_by("nom"))
     codes = request.GET.getlist("mds")
     chosen = tuple(m for m in all_mds if m.code in codes)
@@ -101,6 +105,27 @@ def departement(request):
         erreurs.append("Une des MDS demandées n'existe pas : affichage de toutes les MDS.")
         chosen = ()
     perimetre = Perimetre(mds=chosen) if chosen else Perimetre(mds=tuple(all_mds), departement=True)
+    return perimetre, erreurs, all_mds
+
+
+@login_required
+@require("pilotage.mds")
+def mds(request):
+    """Director: their MDS. Asking for an MDS they do not belong to is a 404."""
+    perimetre = _perimetre_mds(request)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
+    titre = f"Tableau de bord — {perimetre.mds[0].nom}"
+    return _dashboard(request, perimetre, titre=titre, url_name="pilotage:mds")
+
+
+@login_required
+@require("pilotage.departement")
+def departement(request):
+    """Coordinateur: the Département (one row per MDS and the total), or a selection of MDS."""
+    perimetre, erreurs, all_mds = _perimetre_departement(request)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
     return _dashboard(
         request,
         perimetre,
@@ -109,6 +134,16 @@ def departement(request):
         erreurs=erreurs,
         choix_mds=all_mds,
     )
+
+
+@login_required
+@require("pilotage.own_activity")
+def mon_activite(request):
+    """A mediator's own activity (their acts only, in every MDS they work in); nobody else's."""
+    perimetre = Perimetre(mds=tuple(request.user.mds_list().order_by("nom")), mediateur=request.user)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
+    return _dashboard(request, perimetre, titre="Mon activité", url_name="pilotage:mon_activite")
 
 
 # --- Rapports -------------------------------------------------------------------------------------
