@@ -138,3 +138,36 @@ def test_purge_is_the_only_deletion_path_and_is_journaled(mds_a, mds_b, mediateu
     # The trigger is back after the purge.
     with pytest.raises(InternalError), transaction.atomic():
         AccesJournal.objects.filter(pk=recent[0].pk).delete()
+
+
+def test_entries_hold_no_personal_value(mds_a, mediateur, client_for):
+    from django.urls import reverse
+
+    from usagers import services
+
+    usager = services.create_usager(
+        mds=mds_a, user=mediateur, reference="AAA-PRIV", prenom="Samia", nom="Belkacem", telephone="+33612345679"
+    )
+    client = client_for(mediateur)
+    client.get(reverse("usagers:detail", kwargs={"pk": usager.pk}))
+    client.post(reverse("usagers:modifier", kwargs={"pk": usager.pk}), {"reference": "AAA-PRIV", "prenom": "Sam"})
+    rows = list(AccesJournal.objects.values())
+    assert [r["operation"] for r in rows] == ["modification", "consultation", "creation"]
+    dump = repr(rows).lower()
+    for value in ("samia", "belkacem", "sam'", "612345679"):
+        assert value not in dump
+
+
+def test_other_apps_can_log_by_reference(mds_a, mediateur):
+    entry = journal.log_access(user=mediateur, mds=mds_a, operation=OperationJournal.EXPORT, reference="AAA-XXXX")
+    assert (entry.usager_pk, entry.reference, entry.mds) == (None, "AAA-XXXX", mds_a)
+
+
+def test_journal_filter_with_foreign_staff_member_is_a_form_error(mds_a, mds_b, make_user, client_for):
+    from django.urls import reverse
+
+    from core.roles import Role
+
+    outsider = make_user(Role.MEDIATEUR, mds=mds_b)
+    response = client_for(make_user(Role.DIRECTEUR)).get(reverse("usagers:journal"), {"acteur": outsider.pk})
+    assert response.status_code == 200 and "acteur" in response.context["form"].errors
