@@ -119,12 +119,12 @@ def appeler_suivant(request):
     if response := _need_mds(request):
         return response
     guichet = (request.POST.get("guichet") or "").strip()[:20]
-    request.session[GUICHET_SESSION_KEY] = guichet
     try:
         passage = services.call_next(mds=request.mds, user=request.user, guichet=guichet)
-    except Exception as error:  # ValidationError of a guarded desk label
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except services.QueueError as error:
+        messages.error(request, error.message)
         return redirect("accueil:file")
+    request.session[GUICHET_SESSION_KEY] = guichet
     if passage is None:
         messages.info(request, "Personne n'attend pour le moment.")
     else:
