@@ -119,12 +119,12 @@ def appeler_suivant(request):
     if response := _need_mds(request):
         return response
     guichet = (request.POST.get("guichet") or "").strip()[:20]
-    request.session[GUICHET_SESSION_KEY] = guichet
     try:
         passage = services.call_next(mds=request.mds, user=request.user, guichet=guichet)
-    except Exception as error:  # ValidationError of a guarded desk label
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except services.QueueError as error:
+        messages.error(request, error.message)
         return redirect("accueil:file")
+    request.session[GUICHET_SESSION_KEY] = guichet
     if passage is None:
         messages.info(request, "Personne n'attend pour le moment.")
     else:
@@ -231,6 +231,7 @@ def agenda(request):
             "following": following,
             "today": timezone.localdate(),
             "can_book": can(request.user, "accueil.rdv"),
+            "can_queue": can(request.user, "accueil.queue"),
             "total": len(rdvs),
         },
     )
@@ -420,6 +421,8 @@ def rdv_statut(request, pk, action):
             messages.success(request, "Rendez-vous marqué « absent ».")
     except services.BookingError as error:
         messages.error(request, error.message)
+    if request.POST.get("retour") == "agenda":
+        return redirect(reverse("accueil:agenda") + f"?date={rdv.debut.astimezone(PARIS):%Y-%m-%d}")
     return redirect("accueil:rdv_detail", pk=rdv.pk)
 
 

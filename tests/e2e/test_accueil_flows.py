@@ -98,3 +98,16 @@ def test_waiting_room_screen_updates_and_is_accessible(page, axe, desk):
         assert secret not in text
     axe(page, "accueil-ecran")
     assert page.third_party_requests == []
+
+
+def test_settings_page_is_accessible(page, login, axe, desk):
+    mds, _, _ = desk
+    EcranFactory(mds=mds)
+    director = UserFactory(role=Role.DIRECTEUR, mds=mds)
+    login(page, director)
+    page.goto("/accueil/parametres/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Paramètres")
+    axe(page, "accueil-parametres")
+    page.locator("#motif form button[type=submit]").click()  # empty form: errors summarised
+    page.locator("[data-error-summary]").first.wait_for()
+    axe(page, "accueil-parametres-erreurs")
