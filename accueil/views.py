@@ -231,6 +231,7 @@ def agenda(request):
             "following": following,
             "today": timezone.localdate(),
             "can_book": can(request.user, "accueil.rdv"),
+            "can_queue": can(request.user, "accueil.queue"),
             "total": len(rdvs),
         },
     )
@@ -324,6 +325,7 @@ def rdv_nouveau(request):
             "motif": motif,
             "mediateur": mediateur,
             "chosen": chosen,
+            "next_week": (creneau_form.cleaned_data["date"] + timedelta(days=7)) if motif else None,
         },
     )
 
@@ -419,6 +421,8 @@ def rdv_statut(request, pk, action):
             messages.success(request, "Rendez-vous marqué « absent ».")
     except services.BookingError as error:
         messages.error(request, error.message)
+    if request.POST.get("retour") == "agenda":
+        return redirect(reverse("accueil:agenda") + f"?date={rdv.debut.astimezone(PARIS):%Y-%m-%d}")
     return redirect("accueil:rdv_detail", pk=rdv.pk)
 
 

@@ -274,3 +274,36 @@ def test_visitor_history_section(desk, make_user):
     assert [r.pk for r in context["rendez_vous"]] == [rdv.pk] and len(context["passages"]) == 1
     assert any(s.template_name == "accueil/_usager_historique.html" for s in history_sections)
     assert timedelta(0) <= rdv.fin - rdv.debut
+
+
+def test_anonymizer_and_exporter(desk):
+    from accueil.history import anonymize_usager, export_usager
+
+    mds, _, motif = desk
+    usager = UsagerFactory(mds=mds)
+    day = next_open_day()
+    rdv = book_appointment(
+        mds=mds, motif=motif, start=at(day, 10), usager=usager, channel="accueil", telephone="+33612345678",
+        prenom_ou_initiales="Jo",
+    )  # fmt: skip
+    title, data = export_usager(usager)
+    assert title and data["rendez_vous"][0]["telephone_rappel"] == "+33612345678"
+    assert data["rendez_vous"][0]["historique"][0]["action"] == "Création"
+    anonymize_usager(usager)
+    rdv.refresh_from_db()
+    assert (rdv.telephone, rdv.prenom_ou_initiales) == ("", "")
+
+
+def test_agenda_offers_check_in_for_today(desk, make_user, client_for):
+    mds, _, motif = desk
+    day = next_open_day()
+    rdv = book_appointment(mds=mds, motif=motif, start=at(day, 10), channel="accueil")
+    user = make_user(Role.ACCUEIL)
+    with time_machine.travel(at(day, 9, 45)):
+        client = client_for(user)
+        page = client.get(reverse("accueil:agenda"))
+        assert reverse("accueil:rdv_statut", args=[rdv.pk, "arrivee"]) in page.content.decode()
+        response = client.post(reverse("accueil:rdv_statut", args=[rdv.pk, "arrivee"]), {"retour": "agenda"})
+    assert response.url.startswith(reverse("accueil:agenda"))
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRendezVous.HONORE
