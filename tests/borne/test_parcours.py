@@ -291,3 +291,21 @@ def test_cancellation_page_is_rate_limited(client, settings):
     settings.BORNE_RATE_LIMITS = {"annulation_ip": "2/10m"}
     statuses = [client.get(reverse("borne:annulation", kwargs={"jeton": f"{i}-x"})).status_code for i in range(3)]
     assert statuses == [404, 404, 429]
+
+
+def test_kiosk_cannot_check_in_or_ticket_for_another_mds(kiosk, borne_b, mds_b, desk, now):
+    open_desk(mds_b)
+    make_mediators(mds_b, 1)
+    motif_b = MotifFactory(mds=mds_b, reservable_borne=True)
+    rdv_b, _code = book_today(borne_b, motif_b, 10)
+    html = kiosk.get(reverse("borne:arrivee_liste")).content.decode()
+    assert f'value="{rdv_b.pk}"' not in html
+    response = kiosk.post(reverse("borne:arrivee_liste"), {"rdv": rdv_b.pk, "jeton": "cross"})
+    assert response["Location"] == reverse("borne:arrivee_liste")
+    kiosk.post(reverse("borne:ticket"), {"motif": motif_b.pk, "jeton": "cross2"})
+    assert not Passage.objects.exists()
+    # A confirmation of another MDS cannot be displayed either.
+    session = kiosk.session
+    session["borne_fait"] = {"type": "rdv", "pk": rdv_b.pk, "code": "ACDEFGHJ", "url": "/"}
+    session.save()
+    assert kiosk.get(reverse("borne:rdv_confirmation"))["Location"] == reverse("borne:accueil")
