@@ -243,7 +243,7 @@ def test_public_cancellation_page(page, mds_a, desk, axe):
         prenom_ou_initiales="Samia", telephone="+33612345678", rappel=CanalRappel.SMS,
     )  # fmt: skip
     assert borne.mds == rdv.mds
-    page.goto(f"/borne/annuler/{flows.jeton_annulation(rdv)}/")
+    page.goto(f"/borne/a/{flows.jeton_annulation(rdv)}")
     axe(page, "borne-annulation-1")
     assert "Samia" not in page.content() and desk.libelle not in page.content()
     page.get_by_role("button", name="J'annule ce rendez-vous").click()
