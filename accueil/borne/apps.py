@@ -7,3 +7,14 @@ class BorneConfig(AppConfig):
     name = "accueil.borne"
     label = "borne"
     verbose_name = "Bornes"
+
+    def ready(self):
+        # The reminders of the notifications app carry the kiosk's signed confirm/cancel link.
+        import importlib.util
+
+        if importlib.util.find_spec("accueil.reminders") is not None:
+            from accueil.reminders import register_link_builder
+
+            from .flows import lien_annulation
+
+            register_link_builder(lien_annulation)

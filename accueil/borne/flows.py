@@ -186,7 +186,7 @@ SALT_ANNULATION = "borne.annulation"
 
 def _signature(value: str) -> str:
     digest = salted_hmac(SALT_ANNULATION, value, algorithm="sha256").digest()
-    return base64.b32encode(digest[:10]).decode().lower()  # 16 characters, 80 bits
+    return base64.b32encode(digest[:10]).decode().lower()[:13]  # 13 characters, 65 bits
 
 
 def jeton_annulation(rendez_vous) -> str:

@@ -36,5 +36,5 @@ urlpatterns += [
     path("arrivee/ticket/", views_parcours.arrivee_ticket, name="arrivee_ticket"),
     path("ticket/", views_parcours.ticket, name="ticket"),
     path("ticket/numero/", views_parcours.ticket_numero, name="ticket_numero"),
-    path("annuler/<str:jeton>/", views_parcours.annulation, name="annulation"),
+    path("a/<str:jeton>", views_parcours.annulation, name="annulation"),  # short: sent by SMS
 ]

@@ -152,3 +152,35 @@ def test_device_name_goes_through_the_text_guard(directeur, client_for):
     response = client.post(reverse("borne:gestion"), {"nom": "mot de passe: Azerty123!"})
     assert response.status_code == 200
     assert not Borne.objects.exists()
+
+
+def test_demo_seed_is_idempotent(mds_a, mds_b):
+    import random
+
+    from accueil.borne import demo
+    from accueil.borne.models import Avis
+
+    out = io.StringIO()
+
+    class Out:
+        write = staticmethod(out.write)
+
+    context = {"rng": random.Random(1), "mds": {"A": mds_a, "B": mds_b}, "stdout": Out}
+    demo.seed(context)
+    counts = (Borne.objects.count(), Avis.objects.count())
+    demo.seed(context)
+    assert (Borne.objects.count(), Avis.objects.count()) == counts
+    assert counts[0] == 2 and counts[1] > 0
+    assert out.getvalue().count("/borne/appairer/?code=") == 4  # a fresh link while not paired
+
+
+def test_director_list_query_count(directeur, client_for, mds_a, django_assert_max_num_queries):
+    from tests.borne.factories import BorneFactory
+
+    for i in range(25):
+        BorneFactory(mds=mds_a, nom=f"Borne {i:02d}")
+    client = client_for(directeur)
+    client.get(reverse("borne:gestion"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("borne:gestion"))
+    assert response.status_code == 200 and "Borne 19" in response.content.decode()
