@@ -8,12 +8,8 @@ class AccueilConfig(AppConfig):
     def ready(self):
         from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
 
-<<<<<<< HEAD
         from . import reminders
-        from .history import history_context
-=======
         from .history import anonymize_usager, export_usager, history_context
->>>>>>> feat/accueil
 
         reminders.register()
 
