@@ -6,10 +6,10 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self):
-        from usagers.hooks import HistorySection, register_history_section
+        from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
 
         from . import reminders
-        from .history import history_context
+        from .history import anonymize_usager, export_usager, history_context
 
         reminders.register()
 
@@ -21,3 +21,5 @@ class AccueilConfig(AppConfig):
                 get_context=history_context,
             )
         )
+        register_anonymizer(anonymize_usager)
+        register_exporter(export_usager)

@@ -273,3 +273,10 @@ def test_arrival_refuses_secrets_and_foreign_objects(mds_a, mds_b):
     with pytest.raises(QueueError):
         register_arrival(mds=mds_a, source="inconnue")
     assert not Passage.objects.exists()
+
+
+def test_desk_label_is_guarded(mds_a):
+    register_arrival(mds=mds_a, source=SourcePassage.VENU_DIRECTEMENT)
+    with pytest.raises(QueueError, match="mot de passe"):
+        call_next(mds=mds_a, guichet="mdp: 1234")
+    assert Passage.objects.get().statut == StatutPassage.EN_ATTENTE
