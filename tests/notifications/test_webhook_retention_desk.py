@@ -120,3 +120,34 @@ def test_empty_history():
     Message.objects.all().delete()
     html = render_to_string("notifications/_historique.html", history_context(None, message.usager))
     assert "Aucun message envoyé." in html
+
+
+def test_beat_schedule_written_by_sync():
+    from django_celery_beat.models import PeriodicTask
+
+    from core.periodic import sync
+
+    sync()
+    task = PeriodicTask.objects.get(name="notifications.dispatch")
+    assert task.task == "notifications.tasks.dispatch" and task.interval.every == 60 and task.enabled
+    assert PeriodicTask.objects.get(name="notifications.retention").crontab.hour == "3"
+
+
+def test_delivery_stats_for_dashboards(mds_b):
+    from notifications.selectors import delivery_stats
+
+    first = MessageFactory(status=Status.ENVOYE, delivery=Delivery.LIVRE)
+    MessageFactory(status=Status.ENVOYE, usager=first.usager, kind=Kind.RAPPEL_RDV_J2)
+    MessageFactory(status=Status.ECHEC, usager=first.usager, kind=Kind.RAPPEL_RDV_JOUR)
+    MessageFactory(status=Status.PLANIFIE, usager=first.usager, kind=Kind.ANNULATION_RDV)
+    stats = delivery_stats(mds=first.mds)
+    assert stats == {
+        "envoyes": 2,
+        "echecs": 1,
+        "annules": 0,
+        "planifies": 1,
+        "remis": 1,
+        "non_remis": 0,
+        "taux_envoi": 0.667,
+    }
+    assert delivery_stats(mds=mds_b)["taux_envoi"] is None
