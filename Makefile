@@ -22,7 +22,9 @@ run: install
 
 ## Lint, migrations check, deploy check and the whole pytest suite.
 test: install quality
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not redis_outage" $(PYTEST_ARGS)
+	# Outage tests stop the shared Redis on purpose: a session of their own, after everything else.
+	$(BIN)/python -m pytest -m redis_outage $(PYTEST_ARGS)
 
 quality: install
 	$(BIN)/ruff check .

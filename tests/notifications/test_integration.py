@@ -233,6 +233,7 @@ def test_invalid_number_fails_without_retry(env, wait_for):
     assert len(env["fake"].requests) == 1
 
 
+@pytest.mark.redis_outage
 def test_booking_with_redis_stopped_then_sent_once_after_restart(env, wait_for, log_output):
     day = next_open_day(min_days=6)
     started = time.monotonic()
