@@ -24,7 +24,7 @@ run: install
 test: install quality
 	$(BIN)/python -m pytest -m "not redis_outage" $(PYTEST_ARGS)
 	# Outage tests stop the shared Redis on purpose: a session of their own, after everything else.
-	$(BIN)/python -m pytest -m redis_outage $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m redis_outage $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 quality: install
 	$(BIN)/ruff check .
