@@ -3,3 +3,20 @@ from django.apps import AppConfig
 
 class AccueilConfig(AppConfig):
     name = "accueil"
+    verbose_name = "Accueil"
+
+    def ready(self):
+        from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
+
+        from .history import anonymize_usager, export_usager, history_context
+
+        register_history_section(
+            HistorySection(
+                order=20,
+                title="Rendez-vous et passages",
+                template_name="accueil/_usager_historique.html",
+                get_context=history_context,
+            )
+        )
+        register_anonymizer(anonymize_usager)
+        register_exporter(export_usager)
