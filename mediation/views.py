@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accueil.models import Passage
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 from usagers.models import Usager
@@ -37,11 +38,7 @@ def _require_mds(request):
 
 
 def _passage_start(request, passage_id):
-    """Start time and source of a queue passage (accueil app), when that app provides one."""
-    try:
-        from accueil.models import Passage  # noqa: PLC0415 (optional integration)
-    except ImportError:
-        return None
+    """Start time (taken in charge, else arrival), visitor and source of a queue passage."""
     passage = Passage.objects.for_request(request).filter(pk=passage_id).first() if passage_id.isdigit() else None
     if passage is None:
         return None
@@ -92,6 +89,7 @@ def commencer(request):
                     mediateur=request.user,
                     cle=data["cle"],
                     usager=data.get("usager"),
+                    passage=data.get("passage"),
                     date=data["date"],
                     debut=data["debut"],
                     duree_minutes=data["duree_minutes"],
@@ -129,6 +127,7 @@ def commencer(request):
     timer_start = None
     passage = _passage_start(request, request.GET.get("passage", ""))
     if passage:
+        initial["passage"] = passage["passage"].pk
         if passage["start"]:
             start = timezone.localtime(passage["start"])
             initial.update(date=start.date(), debut=start.time().replace(second=0, microsecond=0))
