@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -313,7 +314,7 @@ def revue(request):
     _require_mds(request)
     base = (
         Revue.objects.for_request(request)
-        .filter(tuteur=request.user)
+        .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
         .select_related(
             "demarche_realisee__demarche__organisme",
             "demarche_realisee__accompagnement__mediateur",
@@ -336,7 +337,8 @@ def revue(request):
 @require("mediation.review")
 @require_POST
 def revue_acquitter(request, pk):
-    item = get_object_or_404(Revue.objects.for_request(request).filter(tuteur=request.user), pk=pk)
+    mine = Revue.objects.for_request(request).filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
+    item = get_object_or_404(mine, pk=pk)
     form = RevueForm(request.POST)
     if form.is_valid():
         services.acquitter_revue(revue=item, tuteur=request.user, commentaire=form.cleaned_data["commentaire"])

@@ -290,3 +290,18 @@ def test_started_from_the_queue_the_passage_fills_visitor_source_and_start(mds_a
     assert response.context["usager"] is None
     response = client.post(URL, post_data(passage=str(other.pk)))
     assert response.status_code == 200 and Accompagnement.objects.count() == 1
+
+
+def test_review_of_an_intern_without_tutor_goes_to_every_tutor_of_the_mds(mds_a, make_user, client_for):
+    tuteur, other_tuteur = make_user(Role.TUTEUR), make_user(Role.TUTEUR)
+    stagiaire = make_user(Role.MEDIATEUR, stagiaire=True)
+    client_for(stagiaire).post(URL, post_data(postures={"saisie": "a_la_place"}))
+    revue = Revue.objects.get()
+    assert revue.tuteur is None
+    for t in (tuteur, other_tuteur):
+        page = client_for(t).get(reverse("mediation:revue")).content.decode()
+        assert "Prime d&#x27;activité" in page
+    # A tutor of another intern does not see reviews addressed to someone else.
+    named = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
+    client_for(named).post(URL, post_data(code="impots_declaration", postures={"saisie": "a_la_place"}))
+    assert "Déclaration de revenus" not in client_for(other_tuteur).get(reverse("mediation:revue")).content.decode()
