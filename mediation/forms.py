@@ -3,6 +3,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accueil.models import Passage
 from core.models import User
 from core.roles import Role
 from core.text_guard import FreeTextGuard, guard_free_text
@@ -20,6 +21,7 @@ class AccompagnementForm(forms.Form):
 
     cle = forms.UUIDField(widget=forms.HiddenInput)
     usager = forms.ModelChoiceField(queryset=Usager.objects.none(), required=False, widget=forms.HiddenInput)
+    passage = forms.ModelChoiceField(queryset=Passage.objects.none(), required=False, widget=forms.HiddenInput)
     source = forms.ChoiceField(label="Venue", choices=Source.choices, widget=forms.RadioSelect)
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     debut = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -45,6 +47,7 @@ class AccompagnementForm(forms.Form):
     def __init__(self, *args, mds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["usager"].queryset = Usager.objects.for_mds(mds).not_anonymized() if mds else Usager.objects.none()
+        self.fields["passage"].queryset = Passage.objects.for_mds(mds) if mds else Passage.objects.none()
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ def usager_history_context(request, usager):
     return {
         "chart_height": max(2, 2 * len(progression)),
         "usager": usager,
-        "peut_commencer": can(request.user, "mediation.log"),
+        "peut_commencer": can(request.user, "mediation.log") and usager.anonymise_le is None,
         "accompagnements": selectors.historique_usager(usager=usager),
         "ouvertes": selectors.demarches_ouvertes(usager=usager),
         "progression": progression,

@@ -154,6 +154,14 @@ class Accompagnement(models.Model):
     mediateur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="médiateur"
     )
+    passage = models.ForeignKey(
+        "accueil.Passage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accompagnements",
+        verbose_name="passage (file d'attente)",
+    )
     date = models.DateField("date")
     debut = models.TimeField("heure de début")
     duree_minutes = models.PositiveSmallIntegerField("durée (minutes)")

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accueil.models import Passage
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 from usagers.models import Usager
@@ -37,11 +39,7 @@ def _require_mds(request):
 
 
 def _passage_start(request, passage_id):
-    """Start time and source of a queue passage (accueil app), when that app provides one."""
-    try:
-        from accueil.models import Passage  # noqa: PLC0415 (optional integration)
-    except ImportError:
-        return None
+    """Start time (taken in charge, else arrival), visitor and source of a queue passage."""
     passage = Passage.objects.for_request(request).filter(pk=passage_id).first() if passage_id.isdigit() else None
     if passage is None:
         return None
@@ -92,6 +90,7 @@ def commencer(request):
                     mediateur=request.user,
                     cle=data["cle"],
                     usager=data.get("usager"),
+                    passage=data.get("passage"),
                     date=data["date"],
                     debut=data["debut"],
                     duree_minutes=data["duree_minutes"],
@@ -129,6 +128,7 @@ def commencer(request):
     timer_start = None
     passage = _passage_start(request, request.GET.get("passage", ""))
     if passage:
+        initial["passage"] = passage["passage"].pk
         if passage["start"]:
             start = timezone.localtime(passage["start"])
             initial.update(date=start.date(), debut=start.time().replace(second=0, microsecond=0))
@@ -314,7 +314,7 @@ def revue(request):
     _require_mds(request)
     base = (
         Revue.objects.for_request(request)
-        .filter(tuteur=request.user)
+        .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
         .select_related(
             "demarche_realisee__demarche__organisme",
             "demarche_realisee__accompagnement__mediateur",
@@ -337,7 +337,8 @@ def revue(request):
 @require("mediation.review")
 @require_POST
 def revue_acquitter(request, pk):
-    item = get_object_or_404(Revue.objects.for_request(request).filter(tuteur=request.user), pk=pk)
+    mine = Revue.objects.for_request(request).filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
+    item = get_object_or_404(mine, pk=pk)
     form = RevueForm(request.POST)
     if form.is_valid():
         services.acquitter_revue(revue=item, tuteur=request.user, commentaire=form.cleaned_data["commentaire"])

@@ -3,13 +3,20 @@
   "use strict";
   function form() { return document.getElementById("logging-form"); }
 
-  // Enter in the search box adds the first result instead of submitting the form.
+  // Enter in the search box adds the first result for what is typed now (not a stale list still
+  // waiting for its debounce) instead of submitting the form.
   document.addEventListener("keydown", function (event) {
-    if (event.target.id === "recherche-demarche" && event.key === "Enter") {
-      event.preventDefault();
+    var search = event.target;
+    if (search.id !== "recherche-demarche" || event.key !== "Enter") { return; }
+    event.preventDefault();
+    if (!window.htmx) { return; }
+    var url = search.getAttribute("hx-get") + "?q=" + encodeURIComponent(search.value);
+    window.htmx.ajax("GET", url, { target: "#resultats", swap: "innerHTML" }).then(function () {
       var first = document.querySelector("#resultats [data-resultat]");
-      if (first) { first.click(); }
-    }
+      if (first) {
+        window.htmx.ajax("GET", first.getAttribute("hx-get"), { target: "#demarches", swap: "beforeend" });
+      }
+    });
   });
 
   document.addEventListener("click", function (event) {

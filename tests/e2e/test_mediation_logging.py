@@ -89,6 +89,34 @@ def test_typical_accompaniment_in_at_most_8_actions(page, live_server, login, ax
     assert page.third_party_requests == []
 
 
+def test_from_the_queue_in_at_most_8_actions(page, login, desk, mds_a):
+    from accueil.services import register_arrival
+
+    usager = desk["usager"]
+    passage = register_arrival(mds=mds_a, usager=usager, source="aller_vers")
+    login(page, desk["mediateur"])
+    page.goto("/accueil/file/")
+    actions = Actions(page)
+    actions.click(page.locator(f"#prendre-{passage.pk}"))
+    page.wait_for_url("**/mediation/commencer/?passage=*")
+    assert page.get_by_role("heading", level=1).inner_text().endswith("Amina K.")
+    actions.type(page.get_by_label("Ajouter une démarche ou une aide numérique"), "impots decl")
+    page.locator("#resultats ul[aria-label='Démarches trouvées']").wait_for()
+    actions.press("Enter")
+    block = page.locator("[data-bloc]")
+    block.wait_for()
+    actions.click(block.locator(".etape[data-etape='saisie']").get_by_text("Faire faire", exact=True))
+    actions.click(block.locator("label", has_text="Doit revenir"))
+    actions.click(page.locator("label[for='duree-45']"))
+    actions.click(page.get_by_role("button", name="Terminer et enregistrer"))
+    page.wait_for_url("**/mediation/accompagnements/*/")
+    print(f"\nActions depuis la file d'attente : {actions.count}")
+    assert actions.count <= MAX_ACTIONS
+    acc = Accompagnement.objects.get()
+    assert acc.passage_id == passage.pk and acc.usager == usager and acc.source == "aller_vers"
+    assert acc.demarches.get().resultat == "doit_revenir"
+
+
 def _tab_to(page, locator, limit=120):
     for _ in range(limit):
         page.keyboard.press("Tab")

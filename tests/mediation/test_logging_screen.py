@@ -258,3 +258,50 @@ def test_delete_needs_confirmation_and_keeps_a_cancellation(mds_a, mediateur, cl
     client.post(url)
     assert not Accompagnement.objects.exists()
     assert JournalActivite.objects.filter(accompagnement_id=acc.pk, annulee=True).exists()
+
+
+def test_started_from_the_queue_the_passage_fills_visitor_source_and_start(mds_a, mds_b, mediateur, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accueil.services import register_arrival, take_in_charge
+
+    usager = UsagerFactory(mds=mds_a, prenom="Nora")
+    arrival = timezone.now() - dt.timedelta(minutes=20)
+    passage = register_arrival(mds=mds_a, usager=usager, source="venu_directement", now=arrival)
+    taken = arrival + dt.timedelta(minutes=5)
+    passage = take_in_charge(passage=passage, user=mediateur, now=taken)
+    client = client_for(mediateur)
+    response = client.get(URL, {"passage": passage.pk})
+    initial = response.context["form"].initial
+    assert initial["usager"] == usager.pk and initial["source"] == "venu_directement"
+    assert initial["passage"] == passage.pk
+    assert initial["debut"] == timezone.localtime(taken).time().replace(second=0, microsecond=0)
+    assert response.context["timer_start"] == passage.pris_en_charge_le
+    assert "data-timer-start" in response.content.decode()
+    data = post_data(usager, passage=str(passage.pk), source="venu_directement")
+    assert client.post(URL, data).status_code == 302
+    assert Accompagnement.objects.get().passage == passage
+    # A passage of another MDS pre-fills nothing and cannot be attached.
+    other = register_arrival(mds=mds_b, usager=UsagerFactory(mds=mds_b), source="aller_vers")
+    response = client.get(URL, {"passage": other.pk})
+    assert "passage" not in response.context["form"].initial
+    assert response.context["usager"] is None
+    response = client.post(URL, post_data(passage=str(other.pk)))
+    assert response.status_code == 200 and Accompagnement.objects.count() == 1
+
+
+def test_review_of_an_intern_without_tutor_goes_to_every_tutor_of_the_mds(mds_a, make_user, client_for):
+    tuteur, other_tuteur = make_user(Role.TUTEUR), make_user(Role.TUTEUR)
+    stagiaire = make_user(Role.MEDIATEUR, stagiaire=True)
+    client_for(stagiaire).post(URL, post_data(postures={"saisie": "a_la_place"}))
+    revue = Revue.objects.get()
+    assert revue.tuteur is None
+    for t in (tuteur, other_tuteur):
+        page = client_for(t).get(reverse("mediation:revue")).content.decode()
+        assert "Prime d&#x27;activité" in page
+    # A tutor of another intern does not see reviews addressed to someone else.
+    named = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
+    client_for(named).post(URL, post_data(code="impots_declaration", postures={"saisie": "a_la_place"}))
+    assert "Déclaration de revenus" not in client_for(other_tuteur).get(reverse("mediation:revue")).content.decode()
