@@ -26,7 +26,9 @@ def seed(context: dict) -> None:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.is_superuser = role == Role.ADMIN
+            # Coordinateurs edit the referentials in the admin (each ModelAdmin checks the role matrix).
+            user.is_staff = role in (Role.ADMIN, Role.COORDINATEUR)
             user.save()
         for code in codes:
             Membership.objects.get_or_create(user=user, mds=by_code[code])

@@ -31,6 +31,7 @@ MENU = [
     Entry("Rapports", "pilotage:rapports", "pilotage.reports"),
     Entry("Paramètres", "accueil:parametres", "accueil.settings"),
     Entry("Bornes", "borne:gestion", "accueil.bornes"),
+    Entry("Journal des accès", "usagers:journal", "usagers.journal"),
     Entry("Équipe", "core:equipe", "core.team"),
 ]
 
