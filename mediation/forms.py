@@ -307,3 +307,20 @@ class PartenaireForm(forms.ModelForm):
     class Meta:
         model = Partenaire
         fields = ["nom", "adresse", "permanences", "contact", "thematiques", "actif"]
+
+
+class CorrectionForm(forms.Form):
+    """Correct the time, duration or origin of a sitting (the session log gets a superseding entry)."""
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    debut = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duree_minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=600)
+    source = forms.ChoiceField(label="Venue", choices=Source.choices)
+    type_lieu = forms.ChoiceField(label="Lieu", choices=TypeLieu.choices)
+    note = forms.CharField(
+        label="Note (facultative)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[guard_free_text],
+    )

@@ -19,6 +19,7 @@ from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Sour
 from .forms import (
     AccompagnementForm,
     Bloc,
+    CorrectionForm,
     OrientationForm,
     PartenaireForm,
     RevueForm,
@@ -258,6 +259,28 @@ def recapitulatif(request, pk):
             "acc": accompagnement,
             "recap": recap.recapitulatif(accompagnement),
         },
+    )
+
+
+@login_required
+@require("mediation.log")
+def corriger(request, pk):
+    """Correct time, duration, origin or note. The session log keeps both versions."""
+    accompagnement = get_object_or_404(_accompagnements(request), pk=pk)
+    fields = ["date", "debut", "duree_minutes", "source", "type_lieu", "note"]
+    form = CorrectionForm(request.POST or None, initial={f: getattr(accompagnement, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.corriger_accompagnement(accompagnement=accompagnement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Accompagnement corrigé.")
+            return redirect("mediation:detail", pk=accompagnement.pk)
+    return render(
+        request,
+        "mediation/corriger.html",
+        {"page_title": "Corriger l'accompagnement", "form": form, "acc": accompagnement},
     )
 
 

@@ -1,1 +1,126 @@
-from django.db import models  # noqa: F401
+"""Monthly activity reports (rapport mensuel d'activité): one per month and scope (an MDS or the
+Département), regenerated in place; every previous version is kept in ``RapportVersion``."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import MDS, MDSScopedQuerySet
+
+
+class StatutRapport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    TERMINE = "termine", "Terminé"
+    ECHEC = "echec", "Échec"
+
+
+class Declencheur(models.TextChoices):
+    PLANIFICATION = "planification", "Production automatique (1er du mois)"
+    COMMANDE = "commande", "Commande rapport_mensuel"
+    ECRAN = "ecran", "Demande depuis la page Rapports"
+
+
+class RapportQuerySet(MDSScopedQuerySet):
+    def visibles_par(self, user):
+        """Directors: reports of their MDS; coordinateurs/admins: every report (incl. Département)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_mds:
+            return self.all()
+        return self.filter(mds__memberships__user=user)
+
+
+class Rapport(models.Model):
+    mois = models.DateField("mois", help_text="Premier jour du mois couvert.")
+    mds = models.ForeignKey(
+        MDS, on_delete=models.PROTECT, null=True, blank=True, related_name="rapports", verbose_name="MDS"
+    )  # null: the Département
+    statut = models.CharField(
+        "statut", max_length=12, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE, db_index=True
+    )
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    etape = models.CharField("étape en cours", max_length=80, blank=True)
+    erreur = models.CharField("erreur", max_length=200, blank=True)
+    version = models.PositiveIntegerField("version", default=0)
+    empreinte = models.CharField("empreinte SHA-256 des chiffres", max_length=64, blank=True)
+    chiffres = models.JSONField("chiffres publiés", default=dict, blank=True)
+    sans_activite = models.BooleanField("mois sans activité", default=False)
+    pdf = models.FileField("PDF", upload_to="rapports/", blank=True)
+    xlsx = models.FileField("XLSX", upload_to="rapports/", blank=True)
+    csv = models.FileField("CSV", upload_to="rapports/", blank=True)
+    declencheur = models.CharField("production", max_length=16, choices=Declencheur.choices, blank=True)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    duree_secondes = models.FloatField("durée de production (s)", null=True, blank=True)
+    demande_le = models.DateTimeField("demandé le", null=True, blank=True)
+    genere_le = models.DateTimeField("produit le", null=True, blank=True)
+    destinataires_prevenus_le = models.DateTimeField("destinataires prévenus le", null=True, blank=True)
+
+    objects = RapportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rapport mensuel"
+        verbose_name_plural = "rapports mensuels"
+        ordering = ["-mois", "mds__nom"]
+        constraints = [
+            models.UniqueConstraint(fields=["mois", "mds"], name="rapport_unique_par_mois", nulls_distinct=False)
+        ]
+
+    def __str__(self):
+        return f"Rapport {self.mois:%m/%Y} — {self.libelle_perimetre}"
+
+    @property
+    def libelle_perimetre(self) -> str:
+        return self.mds.nom if self.mds_id else "Département"
+
+    @property
+    def en_cours(self) -> bool:
+        return self.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+
+
+class RapportVersion(models.Model):
+    """A previous version of a report, kept when it is regenerated (files and figures' hash)."""
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    empreinte = models.CharField(max_length=64)
+    genere_le = models.DateTimeField()
+    declencheur = models.CharField(max_length=16, choices=Declencheur.choices, blank=True)
+    pdf = models.FileField(upload_to="rapports/archives/", blank=True)
+    xlsx = models.FileField(upload_to="rapports/archives/", blank=True)
+    csv = models.FileField(upload_to="rapports/archives/", blank=True)
+
+    class Meta:
+        verbose_name = "version précédente d'un rapport"
+        ordering = ["rapport", "-version"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "version"], name="rapport_version_unique")]
+
+    def __str__(self):
+        return f"{self.rapport} v{self.version}"
+
+
+class Destinataire(models.Model):
+    """Who receives the e-mail (a link, never an attachment) when a report is ready."""
+
+    email = models.EmailField("adresse e-mail")
+    mds = models.ForeignKey(
+        MDS,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="destinataires_rapports",
+        verbose_name="MDS",
+        help_text="Vide : rapport du Département.",
+    )
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "destinataire des rapports"
+        verbose_name_plural = "destinataires des rapports"
+        constraints = [
+            models.UniqueConstraint(fields=["email", "mds"], name="destinataire_unique", nulls_distinct=False)
+        ]
+
+    def __str__(self):
+        return self.email

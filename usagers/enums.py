@@ -54,3 +54,14 @@ class Langue(models.TextChoices):
     FA = "fa", "Persan / dari"
     SW = "sw", "Swahili"
     AUTRE = "autre", "Autre"
+
+
+class OperationJournal(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    CREATION = "creation", "Création"
+    MODIFICATION = "modification", "Modification"
+    SUPPRESSION = "suppression", "Suppression"
+    EXPORT = "export", "Export des données"
+    ANONYMISATION = "anonymisation", "Anonymisation"
+    RETENTION = "retention", "Anonymisations automatiques (durée de conservation)"
+    PURGE_JOURNAL = "purge_journal", "Purge des entrées anciennes du journal"

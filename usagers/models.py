@@ -1,15 +1,28 @@
+import hashlib
 import secrets
+from datetime import UTC
 
+import pgtrigger
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.models import MDS, MDSScopedQuerySet
+from core.text_guard import FreeTextGuard, guard_free_text
 
-from .enums import CanalContact, Equipement, Genre, Langue, StatutSocial, TrancheAge
+from .enums import CanalContact, Equipement, Genre, Langue, OperationJournal, StatutSocial, TrancheAge
 
 # Unambiguous alphabet for references read aloud or copied by hand (no 0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{1,15}$",
+    "La référence contient seulement des majuscules sans accent, des chiffres et des tirets (ex. MAL-7F3K).",
+)
+INSEE_VALIDATOR = RegexValidator(
+    r"^(\d{5}|2[AB]\d{3})$", "Le code INSEE de la commune compte 5 caractères (ex. 13201 pour Marseille 1er)."
+)
 
 
 def new_reference_suffix(length: int = 4) -> str:
@@ -29,10 +42,13 @@ class Usager(models.Model):
 
     mds = models.ForeignKey(MDS, on_delete=models.PROTECT, related_name="usagers", verbose_name="MDS")
     reference = models.CharField(
-        "référence", max_length=16, help_text="Référence pseudonyme, ex. MAL-7F3K. Seule information obligatoire."
+        "référence",
+        max_length=16,
+        help_text="Référence pseudonyme, ex. MAL-7F3K. Seule information obligatoire.",
+        validators=[REFERENCE_VALIDATOR],
     )
-    prenom = models.CharField("prénom ou initiale", max_length=60, blank=True)
-    nom = models.CharField("nom ou initiale", max_length=60, blank=True)
+    prenom = models.CharField("prénom ou initiale", max_length=60, blank=True, validators=[FreeTextGuard(60)])
+    nom = models.CharField("nom ou initiale", max_length=60, blank=True, validators=[FreeTextGuard(60)])
     telephone = PhoneNumberField("téléphone portable", blank=True, region="FR")
     email = models.EmailField("adresse e-mail", blank=True)
     canal_contact = models.CharField(
@@ -42,7 +58,13 @@ class Usager(models.Model):
     langue = models.CharField("langue préférée", max_length=8, choices=Langue.choices, default=Langue.FR)
     besoin_interprete = models.BooleanField("besoin d'un interprète", default=False)
     difficulte_lecture = models.BooleanField("difficulté à lire ou écrire le français", default=False)
-    commune_insee = models.CharField("commune (code INSEE)", max_length=5, blank=True)
+    commune_insee = models.CharField(
+        "commune (code INSEE)",
+        max_length=5,
+        blank=True,
+        validators=[INSEE_VALIDATOR],
+        help_text="Ex. 13201 ; facultatif.",
+    )
     genre = models.CharField("genre", max_length=16, choices=Genre.choices, default=Genre.NON_COMMUNIQUE)
     tranche_age = models.CharField(
         "tranche d'âge", max_length=32, choices=TrancheAge.choices, default=TrancheAge.NON_COMMUNIQUE
@@ -54,6 +76,14 @@ class Usager(models.Model):
         models.CharField(max_length=16, choices=Equipement.choices), verbose_name="équipement", default=list, blank=True
     )
     internet_domicile = models.BooleanField("internet à domicile", null=True, blank=True)
+    note = models.TextField(
+        "note de suivi",
+        max_length=500,
+        blank=True,
+        validators=[guard_free_text],
+        help_text="Courte, factuelle, facultative (500 caractères). La personne peut la lire. "
+        "Jamais de mot de passe, d'identifiant, de numéro de sécurité sociale, de donnée bancaire ou de santé.",
+    )
     # Accent-free, lower-case "prenom nom" filled by the application: the embedded PostgreSQL has no
     # unaccent extension, so prefix search runs on this column.
     recherche = models.CharField(max_length=130, blank=True, editable=False, db_index=True)
@@ -77,3 +107,71 @@ class Usager(models.Model):
         """What the desk sees: the name when known, else the pseudonymous reference."""
         name = f"{self.prenom} {self.nom}".strip()
         return name or self.reference
+
+
+class AccesJournalQuerySet(MDSScopedQuerySet):
+    pass
+
+
+class AccesJournal(models.Model):
+    """Access journal of visitor files (CNIL délibération 2021-122): who, when, which operation, which
+    record (its pseudonymous reference only — never a personal value).
+
+    Append-only at the database level: an UPDATE always raises; a DELETE raises too unless it runs
+    inside ``pgtrigger.ignore(JOURNAL_DELETE_TRIGGER)``, which only the retention purge does
+    (``usagers.journal.purge_old_entries``). Each entry stores the hash of the previous one
+    (``hash_precedent``) and its own hash, computed under an advisory lock, so
+    ``manage.py verifier_journal`` finds the first altered or removed row."""
+
+    mds = models.ForeignKey(MDS, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="membre du personnel",
+        help_text="Vide : opération automatique (rétention).",
+    )
+    created_at = models.DateTimeField("date", db_index=True)
+    operation = models.CharField("opération", max_length=24, choices=OperationJournal.choices)
+    # Plain integer, not a foreign key: the journal never changes when a visitor record does.
+    usager_pk = models.BigIntegerField(null=True, blank=True)
+    reference = models.CharField("référence", max_length=16, blank=True, db_index=True)
+    nombre = models.PositiveIntegerField("nombre", null=True, blank=True)
+    hash_precedent = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AccesJournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée du journal des accès"
+        verbose_name_plural = "journal des accès"
+        ordering = ["-id"]
+        triggers = [
+            pgtrigger.Protect(name="journal_no_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="journal_no_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.operation} {self.reference}"
+
+    def compute_hash(self) -> str:
+        created = self.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+        payload = "|".join(
+            str(v if v is not None else "")
+            for v in (
+                self.hash_precedent,
+                created,
+                self.mds_id,
+                self.acteur_id,
+                self.operation,
+                self.usager_pk,
+                self.reference,
+                self.nombre,
+            )
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+JOURNAL_DELETE_TRIGGER = "usagers.AccesJournal:journal_no_delete"

@@ -24,6 +24,7 @@ def cases(mds_b):
         "mediation:detail": {"pk": acc.pk},
         "mediation:recapitulatif": {"pk": acc.pk},
         "mediation:supprimer": {"pk": acc.pk},
+        "mediation:corriger": {"pk": acc.pk},
         "mediation:revue_acquitter": {"pk": revue.pk},
         "mediation:orientation_statut": {"pk": orientation.pk, "statut": "acceptee"},
         "mediation:partenaire_modifier": {"pk": partenaire.pk},

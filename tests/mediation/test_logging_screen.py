@@ -230,3 +230,31 @@ def test_running_timer_value_is_accepted_without_a_preset(mds_a, mediateur, clie
 @pytest.mark.parametrize("role", [Role.ACCUEIL, Role.TRAVAILLEUR_SOCIAL, Role.DIRECTEUR])
 def test_only_mediators_log(mds_a, make_user, client_for, role):
     assert client_for(make_user(role)).get(URL).status_code == 403
+
+
+def test_correction_screen_supersedes_the_log_entry(mds_a, mediateur, client_for):
+    client = client_for(mediateur)
+    client.post(URL, post_data())
+    acc = Accompagnement.objects.get()
+    url = reverse("mediation:corriger", kwargs={"pk": acc.pk})
+    assert client.get(url).status_code == 200
+    data = {"date": "2026-03-10", "debut": "10:15", "duree_minutes": "700", "source": "borne", "type_lieu": "autre"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "inférieure ou égale à 600" in response.content.decode()
+    data["duree_minutes"] = "50"
+    assert client.post(url, data).status_code == 302
+    entries = JournalActivite.objects.filter(accompagnement_id=acc.pk).order_by("version")
+    assert [e.duree_minutes for e in entries] == [30, 50]
+    assert entries[1].remplace_id == entries[0].pk and entries[1].source == "borne"
+
+
+def test_delete_needs_confirmation_and_keeps_a_cancellation(mds_a, mediateur, client_for):
+    client = client_for(mediateur)
+    client.post(URL, post_data())
+    acc = Accompagnement.objects.get()
+    url = reverse("mediation:supprimer", kwargs={"pk": acc.pk})
+    assert "Oui, supprimer" in client.get(url).content.decode()
+    assert Accompagnement.objects.exists()
+    client.post(url)
+    assert not Accompagnement.objects.exists()
+    assert JournalActivite.objects.filter(accompagnement_id=acc.pk, annulee=True).exists()

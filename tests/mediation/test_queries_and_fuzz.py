@@ -10,7 +10,14 @@ from hypothesis.extra.django import from_form
 
 from core.roles import Role
 from mediation.enums import Etape, Posture, Resultat
-from mediation.forms import AccompagnementForm, OrientationForm, PartenaireForm, RevueForm, StatutOrientationForm
+from mediation.forms import (
+    AccompagnementForm,
+    CorrectionForm,
+    OrientationForm,
+    PartenaireForm,
+    RevueForm,
+    StatutOrientationForm,
+)
 from mediation.models import Accompagnement, JournalActivite, Revue
 from mediation.services import orienter
 from tests.mediation.factories import PartenaireFactory, demarche, item, log
@@ -81,6 +88,12 @@ def test_save_request_has_bounded_queries(mds_a, mediateur, client_for, django_a
 @FUZZ
 @given(form=from_form(AccompagnementForm))
 def test_fuzz_accompagnement_form(form):
+    form.is_valid()
+
+
+@FUZZ
+@given(form=from_form(CorrectionForm))
+def test_fuzz_correction_form(form):
     form.is_valid()
 
 

@@ -1,0 +1,169 @@
+"""Tables of the dashboards and of the monthly report, built from one SQL aggregate per indicator.
+
+An indicator (``pilotage.indicators``) returns raw rows ``(mds_id or None, categorie, valeur)``
+computed with ``GROUPING SETS`` (per MDS and for the whole scope in the same query). This module
+pivots them into a :class:`Tableau`:
+
+- one MDS (director, mediator): one row per category, one column;
+- several MDS / Département (coordinateur): one row per MDS, one column per category, plus the total.
+
+Tables that count distinct people crossed with a personal attribute go through
+``pilotage.secrecy.proteger`` before anyone sees them (screens, exports, reports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .secrecy import LEGENDE, proteger
+
+
+@dataclass
+class Tableau:
+    cle: str
+    titre: str
+    entete_lignes: str
+    colonnes: list[str]
+    lignes: list[tuple[str, list]]  # (label, displayed values)
+    total: list | None = None  # displayed values of the total row
+    total_colonne: bool = False  # last column is the row total
+    unite: str = ""
+    note: str = ""
+    personnes: bool = False  # secrecy applied
+    graphique: str = "barres"  # "barres" | "courbe" | ""
+    serie_graphique: list[tuple[str, float | None]] = field(default_factory=list)
+    vide: bool = False
+
+    @property
+    def legende_secret(self) -> str:
+        return LEGENDE if self.personnes else ""
+
+    def en_tetes(self) -> list[str]:
+        heads = [self.entete_lignes, *self.colonnes]
+        if self.total_colonne:
+            heads.append("Total")
+        return heads
+
+    def rangees(self) -> list[list]:
+        """Every row as displayed (label first), the total row last: what exports write."""
+        rows = [[label, *values] for label, values in self.lignes]
+        if self.total is not None:
+            rows.append(["Total", *self.total])
+        return rows
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    cle: str
+    titre: str
+    fonction: object  # (periode, perimetre) -> list[(mds_id|None, categorie, valeur)]
+    categories: object  # list[(code, label)] or callable(periode) -> list
+    unite: str = ""
+    personnes: bool = False  # distinct people × personal attribute → secrecy
+    additif: bool = True  # total = sum of the parts (counts); False for medians, rates…
+    note: str = ""
+    graphique: str = "barres"
+    entete: str = "Catégorie"
+    tendance: bool = False  # categories are the months of the period
+    par_categorie: bool = False  # always one row per category (scope total), even for several MDS
+    libelles: object = None  # callable(codes) -> {code: label} when categories come from the data
+    limite: int = 0  # keep the N most frequent categories (data-driven categories only)
+
+    def liste_categories(self, periode, raw=()):
+        if self.categories is None:
+            totals = sorted(((v or 0, c) for m, c, v in raw if m is None), key=lambda t: (-t[0], str(t[1])))
+            codes = [c for _, c in totals]
+            if self.limite:
+                codes = codes[: self.limite]
+            labels = self.libelles(codes) if self.libelles else {}
+            return [(c, labels.get(c, c) or "Non renseigné") for c in codes]
+        return self.categories(periode) if callable(self.categories) else list(self.categories)
+
+
+def _number(value):
+    """Decimal/float from SQL → int when whole, else float rounded to one decimal."""
+    if value is None or isinstance(value, int):
+        return value
+    value = round(float(value), 1)
+    return int(value) if value.is_integer() else value
+
+
+def _format(value, unite):
+    return "–" if value is None else _number(value)
+
+
+def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str]) -> Tableau:
+    """Pivot the indicator's rows into a table for the scope (see module docstring)."""
+    raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
+    categories = indicateur.liste_categories(periode, raw)
+    codes = [code for code, _ in categories]
+    labels = [label for _, label in categories]
+    by_mds: dict = {}
+    for mds_id, categorie, valeur in raw:
+        if categorie not in codes:
+            continue
+        by_mds.setdefault(mds_id, {})[categorie] = valeur
+    empty_value = 0 if indicateur.additif else None
+    total = by_mds.get(None, {})
+    vide = not any(v for v in total.values() if v)
+
+    common = {
+        "cle": indicateur.cle,
+        "titre": indicateur.titre,
+        "unite": indicateur.unite,
+        "note": indicateur.note,
+        "personnes": indicateur.personnes,
+        "graphique": indicateur.graphique,
+        "vide": vide,
+    }
+    if perimetre.plusieurs and not indicateur.par_categorie:
+        mds_ids = [pk for pk in noms_mds if perimetre.departement or pk in perimetre.ids]
+        matrix = [[by_mds.get(pk, {}).get(code, empty_value) for code in codes] for pk in mds_ids]
+        names = [noms_mds[pk] for pk in mds_ids]
+        total_row = [total.get(code, empty_value) for code in codes]
+        serie = list(zip(labels, total_row, strict=True))
+        if indicateur.personnes:
+            table = proteger(matrix or [[0] * len(codes)])
+            shown = table.publie()
+            lignes = list(zip(names, shown[:-1], strict=False))
+            total_shown = shown[-1]
+            serie = [
+                (label, c.valeur if not c.masquee else None)
+                for label, c in zip(labels, table.etendue[-1], strict=False)
+            ]
+            return Tableau(
+                entete_lignes="MDS", colonnes=labels, lignes=lignes, total=total_shown, total_colonne=True,
+                serie_graphique=serie, **common,
+            )  # fmt: skip
+        lignes = [(name, [_format(v, indicateur.unite) for v in row]) for name, row in zip(names, matrix, strict=True)]
+        total_values = [_format(v, indicateur.unite) for v in total_row]
+        if indicateur.additif:
+            lignes = [(name, [*row, sum(v or 0 for v in row)]) for name, row in lignes]
+            total_values.append(sum(v or 0 for v in total_row))
+        return Tableau(
+            entete_lignes="MDS", colonnes=labels, lignes=lignes, total=total_values,
+            total_colonne=indicateur.additif, serie_graphique=serie, **common,
+        )  # fmt: skip
+
+    values = [total.get(code, empty_value) for code in codes]
+    serie = list(zip(labels, values, strict=True))
+    column = [indicateur.unite and f"Valeur ({indicateur.unite})" or "Effectif"]
+    if indicateur.personnes:
+        table = proteger([[v] for v in values] or [[0]])
+        shown = table.publie()
+        lignes = [(label, [row[0]]) for label, row in zip(labels, shown[:-1], strict=True)]
+        serie = [
+            (label, None if row[0].masquee else row[0].valeur)
+            for label, row in zip(labels, table.etendue[:-1], strict=True)
+        ]
+        return Tableau(
+            entete_lignes=indicateur.entete, colonnes=column, lignes=lignes, total=[shown[-1][0]],
+            serie_graphique=serie, **common,
+        )  # fmt: skip
+    lignes = [(label, [_format(v, indicateur.unite)]) for label, v in zip(labels, values, strict=True)]
+    total_values = [sum(v or 0 for v in values)] if indicateur.additif and not indicateur.tendance else None
+    if indicateur.additif and indicateur.tendance:
+        total_values = [sum(v or 0 for v in values)]
+    return Tableau(
+        entete_lignes=indicateur.entete, colonnes=column, lignes=lignes, total=total_values,
+        serie_graphique=serie, **common,
+    )  # fmt: skip

@@ -1,0 +1,256 @@
+"""Dashboards (director: own MDS; coordinateur: Département; mediator: own activity) and reports.
+
+Period and scope come from the query string (``pilotage.periode``); bad input falls back to the
+default period with a French message. Staff never appear one by one for directors/coordinateurs:
+every figure is a total of a place (MDS) or of the Département."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.models import MDS
+from core.permissions import require
+
+from . import charts, exports, services
+from .periode import TYPES, Perimetre, periode_depuis
+
+
+def _query(periode, perimetre, **extra) -> str:
+    params = {**periode.params(), **perimetre.params(), **extra}
+    return urlencode(params, doseq=True)
+
+
+def _export(request, periode, perimetre):
+    cle = request.GET.get("export", "")
+    fmt = request.GET.get("format", "csv")
+    tableau = services.tableau(cle, periode, perimetre)
+    if tableau is None or fmt not in ("csv", "xlsx"):
+        raise Http404("Tableau inconnu.")
+    contexte = f"{perimetre.libelle} — {periode.libelle}"
+    filename = f"{cle}_{periode.type}_{periode.mois_param}"
+    if fmt == "csv":
+        response = HttpResponse(exports.csv_tableau(tableau, contexte), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    else:
+        response = HttpResponse(exports.xlsx_tableaux([tableau], contexte), content_type=exports.XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=None):
+    periode, erreur = periode_depuis(request.GET)
+    erreurs = [*erreurs, *([erreur] if erreur else [])]
+    if request.GET.get("export"):
+        return _export(request, periode, perimetre)
+    tableaux = services.tableaux(periode, perimetre)
+    blocs = [
+        {
+            "tableau": t,
+            "svg": charts.graphique(t, f"graphique-{t.cle}"),
+            "query": _query(periode, perimetre, export=t.cle),
+        }
+        for t in tableaux
+    ]
+    context = {
+        "page_title": titre,
+        "titre": titre,
+        "periode": periode,
+        "perimetre": perimetre,
+        "erreurs": erreurs,
+        "types_periode": TYPES.items(),
+        "chiffres": services.chiffres_cles(periode, perimetre),
+        "blocs": blocs,
+        "choix_mds": choix_mds,
+        "mds_choisies": {m.code for m in perimetre.mds} if not perimetre.departement else set(),
+        "url_name": url_name,
+        "coop_query": _query(periode, perimetre, coop=1),
+    }
+    return render(request, "pilotage/tableau_de_bord.html", context)
+
+
+def _coop(request, perimetre):
+    from django.http import StreamingHttpResponse
+
+    from .coop import csv_coop
+
+    periode, _ = periode_depuis(request.GET)
+    response = StreamingHttpResponse(csv_coop(periode, perimetre), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="activites_coop_{periode.type}_{periode.mois_param}.csv"'
+    return response
+
+
+def _perimetre_mds(request):
+    code = request.GET.get("mds")
+    if code:
+        wanted = request.user.mds_list().filter(code=code).first()
+        if wanted is None:
+            raise Http404("MDS inconnue.")
+    else:
+        wanted = request.mds
+    if wanted is None:
+        raise Http404("Aucune MDS rattachée.")
+    return Perimetre(mds=(wanted,))
+
+
+def _perimetre_departement(request):
+    all_mds = list(MDS.objects.filter(active=True).order_by("nom"))
+    codes = request.GET.getlist("mds")
+    chosen = tuple(m for m in all_mds if m.code in codes)
+    erreurs = []
+    if codes and len(chosen) != len(set(codes)):
+        erreurs.append("Une des MDS demandées n'existe pas : affichage de toutes les MDS.")
+        chosen = ()
+    perimetre = Perimetre(mds=chosen) if chosen else Perimetre(mds=tuple(all_mds), departement=True)
+    return perimetre, erreurs, all_mds
+
+
+@login_required
+@require("pilotage.mds")
+def mds(request):
+    """Director: their MDS. Asking for an MDS they do not belong to is a 404."""
+    perimetre = _perimetre_mds(request)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
+    titre = f"Tableau de bord — {perimetre.mds[0].nom}"
+    return _dashboard(request, perimetre, titre=titre, url_name="pilotage:mds")
+
+
+@login_required
+@require("pilotage.departement")
+def departement(request):
+    """Coordinateur: the Département (one row per MDS and the total), or a selection of MDS."""
+    perimetre, erreurs, all_mds = _perimetre_departement(request)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
+    return _dashboard(
+        request,
+        perimetre,
+        titre="Tableau de bord du Département",
+        url_name="pilotage:departement",
+        erreurs=erreurs,
+        choix_mds=all_mds,
+    )
+
+
+@login_required
+@require("pilotage.own_activity")
+def mon_activite(request):
+    """A mediator's own activity (their acts only, in every MDS they work in); nobody else's."""
+    perimetre = Perimetre(mds=tuple(request.user.mds_list().order_by("nom")), mediateur=request.user)
+    if request.GET.get("coop"):
+        return _coop(request, perimetre)
+    return _dashboard(request, perimetre, titre="Mon activité", url_name="pilotage:mon_activite")
+
+
+# --- Rapports -------------------------------------------------------------------------------------
+
+
+def _mois_possibles(count: int = 36):
+    from dateutil.relativedelta import relativedelta
+
+    from .periode import libelle_mois, mois_courant
+
+    first = mois_courant()
+    return [(f"{m:%Y-%m}", libelle_mois(m)) for m in (first - relativedelta(months=k) for k in range(1, count + 1))]
+
+
+def _perimetres_possibles(user):
+    """(value, label, mds or None) a user may produce: directors their MDS, coordinateurs all + Département."""
+    if user.sees_all_mds:
+        return [("departement", "Département (toutes les MDS)", None)] + [
+            (m.code, m.nom, m) for m in MDS.objects.filter(active=True).order_by("nom")
+        ]
+    return [(m.code, m.nom, m) for m in user.mds_list().order_by("nom")]
+
+
+@login_required
+@require("pilotage.reports")
+def rapports(request):
+    from django.core.paginator import Paginator
+
+    from .models import Rapport
+    from .periode import parse_mois
+
+    qs = Rapport.objects.visibles_par(request.user).select_related("mds").prefetch_related("versions")
+    mois = parse_mois(request.GET.get("mois"))
+    erreur = None
+    if request.GET.get("mois") and mois is None:
+        erreur = "Mois invalide (AAAA-MM) : tous les rapports sont affichés."
+    if mois:
+        qs = qs.filter(mois=mois)
+    page = Paginator(qs.order_by("-mois", "mds__nom", "pk").distinct(), 25).get_page(request.GET.get("page"))
+    context = {
+        "page_title": "Rapports mensuels",
+        "page": page,
+        "query_string": urlencode({"mois": f"{mois:%Y-%m}"}) if mois else "",
+        "mois_choisi": mois,
+        "erreurs": [erreur] if erreur else [],
+        "mois_possibles": _mois_possibles(),
+        "perimetres": _perimetres_possibles(request.user),
+    }
+    return render(request, "pilotage/rapports.html", context)
+
+
+@require_POST
+@login_required
+@require("pilotage.reports")
+def rapport_demande(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .models import Declencheur
+    from .periode import libelle_mois, parse_mois
+    from .rapports import demander
+
+    allowed_months = {value for value, _ in _mois_possibles()}
+    scopes = {value: mds for value, _, mds in _perimetres_possibles(request.user)}
+    mois_value, scope_value = request.POST.get("mois", ""), request.POST.get("perimetre", "")
+    if mois_value not in allowed_months or scope_value not in scopes:
+        messages.error(request, "Choisissez un mois terminé et un périmètre dans les listes.")
+        return redirect("pilotage:rapports")
+    mois = parse_mois(mois_value)
+    rapport = demander(mois=mois, mds=scopes[scope_value], declencheur=Declencheur.ECRAN, par=request.user)
+    messages.success(
+        request, f"Rapport de {libelle_mois(mois)} ({rapport.libelle_perimetre}) demandé : production en cours."
+    )
+    return redirect(f"{reverse('pilotage:rapports')}?mois={mois:%Y-%m}")
+
+
+@login_required
+@require("pilotage.reports")
+def rapport_statut(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import Rapport
+
+    rapport = get_object_or_404(Rapport.objects.visibles_par(request.user).distinct(), pk=pk)
+    return render(request, "pilotage/_rapport_statut.html", {"rapport": rapport})
+
+
+@login_required
+@require("pilotage.reports")
+def rapport_fichier(request, pk, fmt):
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    from .models import Rapport
+
+    rapport = get_object_or_404(Rapport.objects.visibles_par(request.user).distinct(), pk=pk)
+    if fmt not in ("pdf", "xlsx", "csv"):
+        raise Http404
+    source = rapport
+    version = request.GET.get("version")
+    if version:
+        if not version.isdigit():
+            raise Http404
+        source = get_object_or_404(rapport.versions, version=int(version))
+    field = getattr(source, fmt)
+    if not field:
+        raise Http404("Fichier non produit.")
+    scope = rapport.mds.code if rapport.mds_id else "departement"
+    name = f"rapport_{scope}_{rapport.mois:%Y-%m}_v{source.version}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
