@@ -76,7 +76,7 @@ def test_search_then_register_new_and_anonymous(mds_a, mediateur, client_for):
     client = client_for(mediateur)
     seance = SeanceFactory(atelier__mds=mds_a, capacite=1, minimum_participants=1)
     usager = UsagerFactory(mds=mds_a, prenom="Zoé", nom="Martin")
-    Usager.objects.filter(pk=usager.pk).update(recherche="zoe martin")
+    Usager.objects.filter(pk=usager.pk).update(recherche="zoe martin")  # as usagers.services.search_key
     response = client.get(reverse("ateliers:seance", args=[seance.pk]), {"q": "Zoé"})
     assert [u.pk for u in response.context["resultats"]] == [usager.pk]
     client.post(
