@@ -167,7 +167,13 @@ def seance_nouvelle(request):
     initial = {"animateur": request.user.pk if request.user.role in ("mediateur", "tuteur") else None}
     if request.GET.get("atelier", "").isdigit():
         initial["atelier"] = int(request.GET["atelier"])
-    form = SeanceForm(request.POST or None, ateliers=ateliers, animateurs=_animateurs(request), initial=initial)
+    form = SeanceForm(
+        request.POST or None,
+        ateliers=ateliers,
+        animateurs=_animateurs(request),
+        usagers=scoped(Usager, request).not_anonymized(),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -183,6 +189,7 @@ def seance_nouvelle(request):
                 animateur=data["animateur"],
                 capacite=data["capacite"],
                 minimum_participants=data["minimum_participants"],
+                usager=data["usager"],
                 par=request.user,
             )
         except ValidationError as error:
