@@ -208,7 +208,7 @@ def seance_nouvelle(request):
 # --- Séance page and registrations ----------------------------------------------------------------
 
 
-def _seance(request, pk, *, lock=False):
+def _seance(request, pk):
     return get_scoped_or_404(Seance.objects.select_related("atelier", "animateur", "mds", "serie"), request, pk=pk)
 
 
