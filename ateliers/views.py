@@ -1,12 +1,10 @@
 import datetime as dt
-import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +14,8 @@ from django.views.decorators.http import require_POST
 from core.models import User
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
-from usagers.models import Usager, new_reference_suffix
+from usagers import services as usagers_services
+from usagers.models import Usager
 
 from . import selectors, services
 from .enums import MotifAnnulation, Presence, StatutInscription, StatutSeance
@@ -39,11 +38,6 @@ JOURS_CALENDRIER = 28
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
 
 
 # --- Calendar and catalogue -----------------------------------------------------------------------
@@ -173,7 +167,13 @@ def seance_nouvelle(request):
     initial = {"animateur": request.user.pk if request.user.role in ("mediateur", "tuteur") else None}
     if request.GET.get("atelier", "").isdigit():
         initial["atelier"] = int(request.GET["atelier"])
-    form = SeanceForm(request.POST or None, ateliers=ateliers, animateurs=_animateurs(request), initial=initial)
+    form = SeanceForm(
+        request.POST or None,
+        ateliers=ateliers,
+        animateurs=_animateurs(request),
+        usagers=scoped(Usager, request).not_anonymized(),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -189,6 +189,7 @@ def seance_nouvelle(request):
                 animateur=data["animateur"],
                 capacite=data["capacite"],
                 minimum_participants=data["minimum_participants"],
+                usager=data["usager"],
                 par=request.user,
             )
         except ValidationError as error:
@@ -207,7 +208,7 @@ def seance_nouvelle(request):
 # --- Séance page and registrations ----------------------------------------------------------------
 
 
-def _seance(request, pk, *, lock=False):
+def _seance(request, pk):
     return get_scoped_or_404(Seance.objects.select_related("atelier", "animateur", "mds", "serie"), request, pk=pk)
 
 
@@ -221,10 +222,7 @@ def seance(request, pk):
     if recherche.is_valid() and recherche.cleaned_data["q"].strip():
         q = recherche.cleaned_data["q"].strip()
         resultats = list(
-            scoped(Usager, request)
-            .filter(anonymise_le__isnull=True)
-            .filter(Q(recherche__contains=_normalize(q)) | Q(reference__iexact=q))
-            .order_by("reference")[:10]
+            usagers_services.search(scoped(Usager, request).not_anonymized(), q).order_by("reference")[:10]
         )
     now = timezone.now()
     context.update(
@@ -296,22 +294,6 @@ def seance_inscrire_anonyme(request, pk):
     return redirect("ateliers:seance", pk=seance.pk)
 
 
-def _create_usager(mds, *, prenom: str, tranche_age: str) -> Usager:
-    for _ in range(10):
-        try:
-            with transaction.atomic():
-                return Usager.objects.create(
-                    mds=mds,
-                    reference=f"{mds.code[:3].upper()}-{new_reference_suffix()}",
-                    prenom=prenom,
-                    tranche_age=tranche_age,
-                    recherche=_normalize(prenom),
-                )
-        except IntegrityError:
-            continue
-    raise RuntimeError("Impossible de générer une référence d'usager unique.")
-
-
 @login_required
 @require("ateliers.inscrire")
 @require_POST
@@ -325,8 +307,11 @@ def seance_nouvel_usager(request, pk):
         return redirect("ateliers:seance", pk=seance.pk)
     try:
         with transaction.atomic():
-            usager = _create_usager(
-                seance.mds, prenom=form.cleaned_data["prenom"].strip(), tranche_age=form.cleaned_data["tranche_age"]
+            usager = usagers_services.create_usager(
+                mds=seance.mds,
+                user=request.user,
+                prenom=form.cleaned_data["prenom"].strip(),
+                tranche_age=form.cleaned_data["tranche_age"],
             )
             inscription = services.inscrire(seance_id=seance.pk, usager_id=usager.pk, par=request.user)
     except ValidationError as error:

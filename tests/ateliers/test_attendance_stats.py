@@ -120,3 +120,20 @@ def test_history_section_and_export_for_the_visitor_page(mds_a, rf, mediateur):
     assert seance.atelier.titre in html
     title, data = next(f(usager) for f in exporters if f.__module__ == "ateliers.history")
     assert title == "Ateliers" and data[0]["atelier"] == seance.atelier.titre
+
+
+@pytest.mark.django_db
+def test_visitor_page_lists_their_ateliers(mds_a, mediateur, client_for):
+    from django.urls import reverse
+
+    usager = UsagerFactory(mds=mds_a)
+    seance = SeanceFactory(
+        atelier__mds=mds_a, atelier__titre="Payer en ligne en sécurité", debut=timezone.now() + dt.timedelta(days=2)
+    )
+    services.inscrire(seance_id=seance.pk, usager_id=usager.pk)
+    other = SeanceFactory(atelier__mds=mds_a, atelier__titre="Atelier d'une autre personne")
+    services.inscrire(seance_id=other.pk, usager_id=UsagerFactory(mds=mds_a).pk)
+    page = client_for(mediateur).get(reverse("usagers:detail", args=[usager.pk])).content.decode()
+    assert "Payer en ligne en sécurité" in page
+    assert reverse("ateliers:seance", args=[seance.pk]) in page
+    assert "Atelier d'une autre personne" not in page

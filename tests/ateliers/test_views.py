@@ -76,7 +76,7 @@ def test_search_then_register_new_and_anonymous(mds_a, mediateur, client_for):
     client = client_for(mediateur)
     seance = SeanceFactory(atelier__mds=mds_a, capacite=1, minimum_participants=1)
     usager = UsagerFactory(mds=mds_a, prenom="Zoé", nom="Martin")
-    Usager.objects.filter(pk=usager.pk).update(recherche="zoe martin")
+    Usager.objects.filter(pk=usager.pk).update(recherche="zoe martin")  # as usagers.services.search_key
     response = client.get(reverse("ateliers:seance", args=[seance.pk]), {"q": "Zoé"})
     assert [u.pk for u in response.context["resultats"]] == [usager.pk]
     client.post(
@@ -252,3 +252,27 @@ def test_coordinateur_publishes_a_departement_model_seen_by_every_mds(mds_a, mds
     for mds in (mds_a, mds_b):
         assert modele in Atelier.objects.for_mds(mds)
     assert client_for(make_user(Role.DIRECTEUR)).get(reverse("ateliers:modeles")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_plan_an_individual_series_for_one_visitor(mds_a, mds_b, mediateur, client_for, time_machine):
+    time_machine.move_to(dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC))
+    atelier = AtelierFactory(mds=mds_a, format="individuel", capacite=1, minimum_participants=1)
+    usager = UsagerFactory(mds=mds_a)
+    data = {
+        "atelier": atelier.pk,
+        "premier_jour": "2026-09-08",
+        "heure": "10:00",
+        "duree_minutes": "60",
+        "frequence": "quinzaine",
+        "jusqu_au": "2026-10-06",
+        "usager_reference": UsagerFactory(mds=mds_b).reference,  # another MDS: refused
+    }
+    client = client_for(mediateur)
+    response = client.post(reverse("ateliers:seance_nouvelle"), data)
+    assert "Aucun usager de cette MDS" in response.content.decode()
+    assert not Seance.objects.exists()
+    data["usager_reference"] = usager.reference.lower()
+    client.post(reverse("ateliers:seance_nouvelle"), data)
+    assert Seance.objects.count() == 3
+    assert Inscription.objects.filter(usager=usager, statut="inscrit").count() == 3
