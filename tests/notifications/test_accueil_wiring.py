@@ -54,7 +54,8 @@ def kinds(rdv, status=Status.PLANIFIE):
     return set(Message.objects.for_object(rdv).filter(status=status).values_list("kind", flat=True))
 
 
-def test_booking_plans_confirmation_and_reminders_in_the_same_transaction(desk, sms_file):
+def test_booking_plans_confirmation_and_reminders_in_the_same_transaction(desk, sms_file, monkeypatch):
+    monkeypatch.setattr("accueil.reminders._link_builder", None)  # the fallback: the MDS phone
     day = next_open_day(min_days=6)
     rdv = book(desk, at(day, 14))
     assert kinds(rdv) == {Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR}
@@ -71,7 +72,15 @@ def test_booking_plans_confirmation_and_reminders_in_the_same_transaction(desk, 
     assert "confirmé" in sent["text"] and "14h00" in sent["text"] and desk[0].nom in sent["text"]
     # Never the motif, the organisme nor "social".
     assert "Logement" not in sent["text"] and "CAF" not in sent["text"] and "social" not in sent["text"].lower()
-    assert "appelez le 04 13 31 00 00" in sent["text"]  # no kiosk link registered yet
+    assert "appelez le 04 13 31 00 00" in sent["text"]  # no kiosk link registered
+
+
+def test_confirmation_carries_the_kiosk_cancellation_link(desk, sms_file):
+    rdv = book(desk, at(next_open_day(min_days=6), 15))
+    daytime_dispatch()
+    [sent] = sms_file()
+    assert "/borne/a/" in sent["text"] and "appelez" not in sent["text"]
+    assert rdv.usager.prenom not in sent["text"]
 
 
 def test_time_travel_to_j2_sends_exactly_one_reminder(desk, sms_file):
