@@ -190,16 +190,21 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
     nrows, ncols = len(values), len(values[0])
     statuses = [[PRIMAIRE if 0 < v < SEUIL else PUBLIE for v in row] for row in values]
     retenue = False
+    # Adding a mask only adds arcs to the residual graph: a protected cell stays protected.
+    protected: set = set()
+
+    def first_unprotected():
+        for a in range(nrows):
+            for b in range(ncols):
+                if statuses[a][b] == PUBLIE or (a, b) in protected:
+                    continue
+                if _cycle(values, statuses, a, b) is None:
+                    return a, b
+                protected.add((a, b))
+        return None
+
     while not retenue:
-        unprotected = next(
-            (
-                (a, b)
-                for a in range(nrows)
-                for b in range(ncols)
-                if statuses[a][b] != PUBLIE and _cycle(values, statuses, a, b) is None
-            ),
-            None,
-        )
+        unprotected = first_unprotected()
         if unprotected is None:
             break
         i, j = unprotected
