@@ -298,7 +298,8 @@ def _seed_mds(mds, mediators, rng, start, end, per_month):  # noqa: C901 — one
             act_rows.append(
                 {
                     "id": act_id, "cle": f"{MARKER}:{acc_id}", "version": 1, "annulee": False,
-                    "nature": "accompagnement", "mds_id": mds.pk, "date": day, "debut": debut, "duree_minutes": duree, "source": source,
+                    "nature": "accompagnement", "mds_id": mds.pk, "date": day, "debut": debut,
+                    "duree_minutes": duree, "source": source,
                     "type_lieu": "lieu_activite", "materiel": ["ordinateur"], "participants": 1,
                     "usager_reference": usager["reference"] if usager else "", "usager_id": usager_id,
                     "usager_ids": [usager_id] if usager_id else [], "mediateur_id": mediateur.pk,
