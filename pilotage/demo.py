@@ -196,8 +196,16 @@ def seed_departement(context: dict) -> None:
                 f"  {index + 1}/{len(mds_list)} {mds.code} : {counts['accompagnements']} accompagnements, "
                 f"{counts['etapes']} étapes ({time.monotonic() - started:.0f} s)"
             )
+    from .rollup import rafraichir
+
+    rafraichir()
     with connection.cursor() as cursor:
-        for table in ("mediation_journalactivite", "mediation_journaldemarche", "mediation_journaletape"):
+        for table in (
+            "mediation_journalactivite",
+            "mediation_journaldemarche",
+            "mediation_journaletape",
+            "pilotage_resumeactivite",
+        ):
             cursor.execute(f"ANALYZE {table}")
     if out:
         out.write(

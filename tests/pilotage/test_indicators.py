@@ -28,6 +28,7 @@ from core.roles import Role
 from mediation.services import annuler_accompagnement, corriger_accompagnement, log_atelier_seance
 from pilotage import indicators, services
 from pilotage.periode import PARIS, Perimetre, Periode
+from pilotage.rollup import rafraichir
 from tests.accueil.factories import MotifFactory
 from tests.ateliers.factories import SeanceFactory
 from tests.mediation.factories import item, log
@@ -98,6 +99,7 @@ def world(mds_a, mds_b, make_user):
     for statut, canal in [("honore", "accueil"), ("honore", "accueil"), ("honore", "borne"), ("absent", "orientation"),
                           ("excuse", "mediateur")]:  # fmt: skip
         RendezVous.objects.create(mds=mds_a, motif=motif, debut=at(8), fin=at(8, 10, 30), canal=canal, statut=statut)
+    rafraichir()  # the rollup the indicators read (dashboards and reports refresh it themselves)
     return {"med_a": med_a, "mds_a": mds_a, "mds_b": mds_b}
 
 
