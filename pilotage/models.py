@@ -155,3 +155,6 @@ class ResumeActivite(models.Model):
             models.Index(fields=["usager_id", "date"], name="resume_usager_date", condition=models.Q(courante=True)),
             models.Index(fields=["mediateur_id", "date"], name="resume_mediateur_date"),
         ]
+
+    def __str__(self):
+        return f"Activité {self.activite_id} du {self.date:%d/%m/%Y}"

@@ -46,7 +46,8 @@ def rafraichir() -> int:
             f"LEFT JOIN (SELECT activite_id, COUNT(*) AS n FROM {DEM} WHERE activite_id > %s GROUP BY activite_id) d "
             "ON d.activite_id = a.id "
             "LEFT JOIN (SELECT d.activite_id, COUNT(*) FILTER (WHERE e.posture = 'a_la_place') AS alp, "
-            "COUNT(*) FILTER (WHERE e.posture = 'avec') AS avec, COUNT(*) FILTER (WHERE e.posture = 'faire_faire') AS ff, "
+            "COUNT(*) FILTER (WHERE e.posture = 'avec') AS avec, "
+            "COUNT(*) FILTER (WHERE e.posture = 'faire_faire') AS ff, "
             f"COUNT(*) FILTER (WHERE e.posture = 'autonome') AS auto FROM {DEM} d JOIN {ETA} e ON e.demarche_id = d.id "
             "WHERE d.activite_id > %s GROUP BY d.activite_id) e ON e.activite_id = a.id "
             "WHERE a.id > %s ON CONFLICT (activite_id) DO NOTHING",
