@@ -36,9 +36,9 @@ SECRET_WORDS = [
     r"pass\s*word",
     r"passwd",
     r"pwd",
-    r"identifiant\s*:",
-    r"identifiants\s*:",
-    r"login\s*:",
+    # « identifiant : », « identifiant ameli : », « login caf: », « identifiant France Travail = »
+    r"identifiants?(?:\s+[a-z]+){0,2}\s*[:=]",
+    r"login(?:\s+[a-z]+){0,2}\s*[:=]",
     r"code\s*secret",
     r"code\s*pin",
     r"pin\s*:",
@@ -48,36 +48,39 @@ SECRET_WORDS = [
 ]
 SECRET_RE = re.compile(r"(?<![a-z])(" + "|".join(SECRET_WORDS) + r")(?![a-z])")
 # Health, opinions, offences: short documented list (CNIL: sensitive data, art. 9 and 10 GDPR).
+# Each entry is a regular expression on the accent-free lower-case text, anchored at a word start;
+# a trailing ``\w*`` marks a stem (« diabet » catches diabète, diabétique).
 SENSITIVE_WORDS = [
-    "cancer",
-    "vih",
-    "sida",
-    "seropositi",
-    "diabete",
-    "depression",
-    "psychiatri",
-    "schizophren",
-    "bipolaire",
-    "enceinte de",
-    "avortement",
-    "ivg",
-    "handicap mental",
-    "alcoolique",
-    "toxicomane",
-    "drogue",
-    "religion",
-    "musulman",
-    "chretien",
-    "juif",
-    "syndique",
-    "orientation sexuelle",
-    "homosexuel",
-    "casier judiciaire",
-    "condamne",
-    "prison",
-    "incarcere",
+    r"cancer\w*",
+    r"vih",
+    r"sida",
+    r"seropositi\w*",
+    r"diabet\w*",
+    r"depression",
+    r"psychiatri\w*",
+    r"schizophren\w*",
+    r"bipolaire",
+    r"(?:est|suis|etait|etre|sera) enceinte",
+    r"enceinte de \d",
+    r"avortement",
+    r"ivg",
+    r"handicap mental",
+    r"alcoolique",
+    r"toxicomane",
+    r"drogues?e?s?",
+    r"religion",
+    r"musulmane?s?",
+    r"chretienne?s?",
+    r"juive?s?",
+    r"syndique(?:e|s|es)?",
+    r"orientation sexuelle",
+    r"homosexuel\w*",
+    r"casier judiciaire",
+    r"condamne(?:e|s|es)?",
+    r"prison",
+    r"incarcere\w*",
 ]
-SENSITIVE_RE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in SENSITIVE_WORDS) + r")")
+SENSITIVE_RE = re.compile(r"(?<![a-z])(" + "|".join(SENSITIVE_WORDS) + r")(?![a-z])")
 
 
 def normalize(text: str) -> str:
@@ -131,6 +134,20 @@ def contains_card_number(text: str) -> bool:
     return False
 
 
+# Length of the IBAN per country (SWIFT IBAN registry, plus the countries of West and North Africa
+# that publish IBAN-like numbers). A candidate is checked at exactly its country's length, which
+# keeps ordinary text (« LE14 MARS… ») from matching by chance.
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "BY": 28,
+    "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
+    "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
+    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20,
+    "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SD": 18,
+    "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22,
+    "VG": 24, "XK": 20, "DZ": 26, "MA": 28, "SN": 28, "CI": 28, "ML": 28, "BF": 28, "BJ": 28, "NE": 28, "TG": 28,
+    "CM": 27, "GA": 27, "CG": 27, "TD": 27, "KM": 27, "DJ": 27, "MG": 27, "AO": 25, "CV": 25, "MZ": 25,
+}  # fmt: skip
 IBAN_RE = re.compile(r"(?<![A-Z0-9])([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30})(?![A-Z0-9])")
 
 
@@ -146,12 +163,11 @@ def iban_valid(candidate: str) -> bool:
 def contains_iban(text: str) -> bool:
     upper = text.upper()
     for match in IBAN_RE.finditer(upper):
-        candidate = match.group(1)
-        # Try the longest prefix first, then shorter ones: the IBAN may be followed by other words.
-        compact = candidate.replace(" ", "")
-        for end in range(len(compact), 14, -1):
-            if iban_valid(compact[:end]):
-                return True
+        compact = match.group(1).replace(" ", "")
+        # The IBAN may be followed by other words: check exactly the country's length.
+        length = IBAN_LENGTHS.get(compact[:2])
+        if length and len(compact) >= length and iban_valid(compact[:length]):
+            return True
     return False
 
 

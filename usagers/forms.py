@@ -13,7 +13,34 @@ def _to_bool(value):
     return {"oui": True, "non": False}.get(value)
 
 
-class UsagerForm(forms.ModelForm):
+class AccessibleFormMixin:
+    """Bootstrap classes on widgets; after validation, invalid fields get ``is-invalid`` and point to
+    their error message with aria-describedby (rendered by templates/usagers/_form_fields.html)."""
+
+    def _style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+            if not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                described = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if self.fields[name].help_text else [])
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class UsagerForm(AccessibleFormMixin, forms.ModelForm):
     """Create/edit a visitor. Only the reference is required; everything else is optional."""
 
     telephone = PhoneNumberField(
@@ -64,6 +91,8 @@ class UsagerForm(forms.ModelForm):
             "email": {"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
         }
 
+    DEFAULTED = ("canal_contact", "langue", "genre", "tranche_age", "statut_social")
+
     def __init__(self, *args, mds, **kwargs):
         super().__init__(*args, **kwargs)
         self.mds = mds
@@ -74,8 +103,9 @@ class UsagerForm(forms.ModelForm):
         if self.instance.pk:
             value = self.instance.internet_domicile
             self.initial["internet_domicile"] = "" if value is None else ("oui" if value else "non")
-        for name in ("prenom", "nom", "email", "commune_insee", "note"):
+        for name in ("prenom", "nom", "email", "commune_insee", "note", *self.DEFAULTED):
             self.fields[name].required = False
+        self._style_widgets()
 
     def clean_reference(self):
         reference = (self.cleaned_data.get("reference") or "").strip().upper()
@@ -106,6 +136,9 @@ class UsagerForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in self.DEFAULTED:  # optional choices fall back to the model's default
+            if not data.get(name) and name not in self.errors:
+                data[name] = Usager._meta.get_field(name).default
         canal = data.get("canal_contact")
         if canal == CanalContact.SMS and not data.get("telephone") and "telephone" not in self.errors:
             self.add_error("telephone", "Pour des rappels par SMS, indiquez un numéro de téléphone portable.")

@@ -6,7 +6,10 @@ app_name = "usagers"
 
 urlpatterns = [
     path("", views.liste, name="liste"),
+    path("journal/", views.journal, name="journal"),
     path("nouveau/", views.nouveau, name="nouveau"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
+    path("<int:pk>/exporter/", views.exporter, name="exporter"),
+    path("<int:pk>/anonymiser/", views.anonymiser, name="anonymiser"),
 ]

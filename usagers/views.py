@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 
-from . import hooks, services
+from . import hooks, rights, services
 from .enums import Equipement, OperationJournal
-from .forms import UsagerForm
+from .forms import JournalFilterForm, UsagerForm
 from .journal import log_access
-from .models import Usager
+from .models import AccesJournal, Usager
 
 PAGE_SIZE = 25
 
@@ -41,6 +42,7 @@ def liste(request):
             "q": query,
             "query_string": urlencode({"q": query}) if query else "",
             "can_edit": can(request.user, "usagers.edit"),
+            "can_journal": can(request.user, "usagers.journal"),
             "page_title": "Usagers",
         },
     )
@@ -126,4 +128,89 @@ def modifier(request, pk):
             "page_title": f"Modifier l'usager {usager.reference}",
             "cancel_url": reverse("usagers:detail", kwargs={"pk": usager.pk}),
         },
+    )
+
+
+@login_required
+@require("usagers.journal")
+def journal(request):
+    """Director's read-only view of the access journal of their MDS (nobody can edit it)."""
+    if request.mds is None:
+        return _no_mds(request)
+    form = JournalFilterForm(request.GET or None, mds=request.mds)
+    entries = scoped(AccesJournal, request).select_related("acteur").order_by("-id")
+    filters = {}
+    if form.is_valid():
+        reference = form.cleaned_data["reference"].strip().upper()
+        if reference:
+            entries = entries.filter(reference=reference)
+            filters["reference"] = reference
+        if form.cleaned_data["acteur"]:
+            entries = entries.filter(acteur=form.cleaned_data["acteur"])
+            filters["acteur"] = form.cleaned_data["acteur"].pk
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "usagers/journal.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": urlencode(filters),
+            "filtered": bool(filters),
+            "page_title": "Journal des accès",
+        },
+    )
+
+
+@login_required
+@require("usagers.rights")
+@require_http_methods(["GET", "POST"])
+def exporter(request, pk):
+    """Right of access: GET explains, POST produces the JSON file or the printable page (journaled)."""
+    usager = get_scoped_or_404(Usager.objects.select_related("mds"), request, pk=pk)
+    if request.method == "POST":
+        fmt = request.POST.get("format")
+        if fmt not in ("json", "html"):
+            messages.error(request, "Choisissez le format de l'export : fichier JSON ou page imprimable.")
+            return redirect("usagers:exporter", pk=usager.pk)
+        data = rights.export_usager(usager=usager, user=request.user)
+        if fmt == "json":
+            response = JsonResponse(
+                data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+            )
+            response["Content-Disposition"] = f'attachment; filename="donnees-{usager.reference}.json"'
+            response["Cache-Control"] = "no-store"
+            return response
+        sections = [{"titre": s["titre"], "contenu": rights.for_display(s["donnees"])} for s in data["sections"]]
+        response = render(
+            request,
+            "usagers/export_print.html",
+            {"export": data, "sections": sections, "page_title": data["titre"]},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "usagers/exporter.html", {"usager": usager, "page_title": "Exporter les données"})
+
+
+@login_required
+@require("usagers.rights")
+@require_http_methods(["GET", "POST"])
+def anonymiser(request, pk):
+    """Right to erasure: confirmation page, then irreversible anonymization (journaled)."""
+    usager = get_scoped_or_404(Usager, request, pk=pk)
+    if usager.anonymise_le:
+        messages.info(request, "Cette fiche est déjà anonymisée.")
+        return redirect("usagers:detail", pk=usager.pk)
+    error = None
+    if request.method == "POST":
+        if request.POST.get("confirmer") == "oui":
+            services.anonymize_usager(usager=usager, user=request.user)
+            messages.success(request, f"La fiche {usager.reference} a été anonymisée.")
+            return redirect("usagers:detail", pk=usager.pk)
+        error = "Cochez la case pour confirmer l'anonymisation."
+    return render(
+        request,
+        "usagers/anonymiser.html",
+        {"usager": usager, "error": error, "page_title": f"Anonymiser la fiche {usager.reference}"},
+        status=400 if error else 200,
     )

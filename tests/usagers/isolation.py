@@ -6,4 +6,6 @@ def cases(mds_b):
     return {
         "usagers:detail": {"pk": usager.pk},
         "usagers:modifier": {"pk": usager.pk},
+        "usagers:exporter": {"pk": usager.pk},
+        "usagers:anonymiser": {"pk": usager.pk},
     }

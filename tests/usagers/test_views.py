@@ -178,3 +178,12 @@ def test_list_and_detail_query_counts_are_bounded(mds_a, mediateur, client_for, 
     usager = Usager.objects.first()
     with django_assert_max_num_queries(16):
         client.get(reverse("usagers:detail", kwargs={"pk": usager.pk}))
+
+
+def test_only_reference_is_required(mds_a, mediateur, client_for):
+    response = client_for(mediateur).post(reverse("usagers:nouveau"), {"reference": "AAA-SEUL"})
+    assert response.status_code == 302
+    usager = Usager.objects.get(reference="AAA-SEUL")
+    assert (usager.canal_contact, usager.langue, usager.genre) == ("aucun", "fr", "non_communique")
+    response = client_for(mediateur).post(reverse("usagers:nouveau"), {"reference": ""})
+    assert list(response.context["form"].errors) == ["reference"]
