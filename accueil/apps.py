@@ -6,9 +6,9 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self):
-        from usagers.hooks import HistorySection, register_history_section
+        from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
 
-        from .history import history_context
+        from .history import anonymize_usager, export_usager, history_context
 
         register_history_section(
             HistorySection(
@@ -18,3 +18,5 @@ class AccueilConfig(AppConfig):
                 get_context=history_context,
             )
         )
+        register_anonymizer(anonymize_usager)
+        register_exporter(export_usager)

@@ -64,7 +64,7 @@ class DeskCalendar:
             ranges.sort()
         availability: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         rows = Disponibilite.objects.filter(mds=mds, mediateur__is_active=True, mediateur__memberships__mds=mds)
-        for med, jour, debut, fin in rows.values_list("mediateur_id", "jour", "debut", "fin"):
+        for med, jour, debut, fin in rows.order_by().values_list("mediateur_id", "jour", "debut", "fin"):
             availability[jour][med].append((debut, fin))
         cal.availability = availability
         range_start = local_dt(start_date, time.min)
@@ -134,24 +134,69 @@ class DeskCalendar:
     # -- slots ---------------------------------------------------------------------------------
     def slots(
         self, *, duree: timedelta, start_date: date, end_date: date, earliest=None, latest=None, mediateur_id=None
-    ):
+    ) -> list[Creneau]:
+        """Free slots, stepping by the motif's duration from the start of each opening range.
+
+        Hot loop: works on naive local wall-clock times (the desk never opens during the DST gap
+        or fold, 2–3 a.m.) and builds aware datetimes only for the slots it returns."""
         result = []
-        step = duree
+        earliest_local = earliest.astimezone(PARIS).replace(tzinfo=None) if earliest else None
+        latest_local = latest.astimezone(PARIS).replace(tzinfo=None) if latest else None
+        absences = {
+            med: [
+                (a.astimezone(PARIS).replace(tzinfo=None), b.astimezone(PARIS).replace(tzinfo=None)) for a, b in spans
+            ]
+            for med, spans in self.absences.items()
+        }
         day = start_date
         while day <= end_date:
             ranges = self.opening.get(day.weekday())
             if ranges and not self.closure_reason(day):
+                avail_day = self.availability.get(day.weekday(), {})
+                if mediateur_id is not None:
+                    avail_day = {mediateur_id: avail_day[mediateur_id]} if mediateur_id in avail_day else {}
+                bookings = [
+                    (a.astimezone(PARIS).replace(tzinfo=None), b.astimezone(PARIS).replace(tzinfo=None), med)
+                    for a, b, med in self.bookings.get(day, ())
+                ]
                 for o, c in ranges:
-                    cursor = local_dt(day, o)
-                    close = local_dt(day, c)
+                    cursor = datetime.combine(day, o)
+                    close = datetime.combine(day, c)
                     while cursor + duree <= close:
                         end = cursor + duree
-                        if (earliest is None or cursor >= earliest) and (latest is None or cursor <= latest):
-                            _, free, capacity = self.state(cursor, end)
-                            if capacity > 0 and (mediateur_id is None or mediateur_id in free):
-                                result.append(
-                                    Creneau(cursor, end, 1 if mediateur_id else capacity, tuple(sorted(free)))
-                                )
-                        cursor = cursor + step
+                        cursor_next = cursor + duree
+                        if (earliest_local is None or cursor >= earliest_local) and (
+                            latest_local is None or cursor <= latest_local
+                        ):
+                            st, et = cursor.time(), end.time()
+                            available = {
+                                med
+                                for med, spans in avail_day.items()
+                                if any(a <= st and et <= b for a, b in spans)
+                                and not any(x < end and y > cursor for x, y in absences.get(med, ()))
+                            }
+                            if available:
+                                busy, unassigned = set(), 0
+                                for a, b, med in bookings:
+                                    if a < end and b > cursor:
+                                        if med is None:
+                                            unassigned += 1
+                                        elif med in available:
+                                            busy.add(med)
+                                free = available - busy
+                                if mediateur_id is not None:
+                                    # Unassigned bookings use the whole desk's pool.
+                                    _, _, capacity = self.state(cursor.replace(tzinfo=PARIS), end.replace(tzinfo=PARIS))
+                                    ok = bool(free) and capacity > 0
+                                    places = 1
+                                else:
+                                    places = len(free) - unassigned
+                                    ok = places > 0
+                                if ok:
+                                    result.append(
+                                        Creneau(cursor.replace(tzinfo=PARIS), end.replace(tzinfo=PARIS), places,
+                                                tuple(sorted(free)))
+                                    )  # fmt: skip
+                        cursor = cursor_next
             day += timedelta(days=1)
         return result

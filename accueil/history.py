@@ -19,3 +19,49 @@ def history_context(request, usager):
         Passage.objects.filter(usager=usager, mds=usager.mds).select_related("motif").order_by("-arrivee_le")[:LIMIT]
     )
     return {"rendez_vous": rendez_vous, "passages": passages, "limit": LIMIT}
+
+
+def anonymize_usager(usager):
+    """Called inside the visitor's anonymization: blank what identifies them in appointments and
+    passages (the rows stay linked to the anonymized record, for statistics)."""
+    RendezVous.objects.filter(usager=usager).update(prenom_ou_initiales="", telephone="")
+    Passage.objects.filter(usager=usager).update(prenom_ou_initiales="", reorientation="")
+
+
+def export_usager(usager):
+    """Right of access: the visitor's appointments and passages."""
+    rendez_vous = [
+        {
+            "debut": r.debut.isoformat(),
+            "fin": r.fin.isoformat(),
+            "motif": r.motif.libelle,
+            "statut": r.get_statut_display(),
+            "pris_par": r.get_canal_display(),
+            "rappel": r.get_rappel_display(),
+            "telephone_rappel": r.telephone,
+            "historique": [
+                {
+                    "le": h.le.isoformat(),
+                    "action": h.get_action_display(),
+                    "ancien_debut": h.ancien_debut.isoformat() if h.ancien_debut else None,
+                    "nouveau_debut": h.nouveau_debut.isoformat() if h.nouveau_debut else None,
+                    "nouveau_statut": h.get_nouveau_statut_display(),
+                }
+                for h in r.historique.all()
+            ],
+        }
+        for r in RendezVous.objects.filter(usager=usager).select_related("motif").prefetch_related("historique")
+    ]
+    passages = [
+        {
+            "arrivee": p.arrivee_le.isoformat(),
+            "ticket": p.ticket,
+            "motif": p.motif.libelle if p.motif else None,
+            "source": p.get_source_display(),
+            "statut": p.get_statut_display(),
+            "attente_minutes": p.attente_secondes // 60 if p.attente_secondes is not None else None,
+            "reoriente_vers": p.reorientation,
+        }
+        for p in Passage.objects.filter(usager=usager).select_related("motif")
+    ]
+    return "Rendez-vous et passages à l'accueil", {"rendez_vous": rendez_vous, "passages": passages}

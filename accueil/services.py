@@ -366,6 +366,11 @@ def _locked_passage(passage) -> Passage:
 def call_passage(*, passage, user=None, guichet: str = "", now=None) -> Passage:
     """Call a waiting ticket to a desk (shown on the waiting-room screen)."""
     now = now or timezone.now()
+    guichet = (guichet or "").strip()[:20]
+    try:
+        guard_free_text(guichet)
+    except ValidationError as error:
+        raise QueueError(" ".join(error.messages)) from error
     with transaction.atomic():
         p = _locked_passage(passage)
         if p.statut not in (StatutPassage.EN_ATTENTE, StatutPassage.APPELE):
@@ -373,8 +378,7 @@ def call_passage(*, passage, user=None, guichet: str = "", now=None) -> Passage:
         p.statut = StatutPassage.APPELE
         p.appele_le = now
         p.appele_par = user
-        p.guichet = (guichet or "").strip()[:20]
-        p.full_clean()
+        p.guichet = guichet
         p.save(update_fields=["statut", "appele_le", "appele_par", "guichet"])
     return p
 

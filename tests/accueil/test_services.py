@@ -273,3 +273,34 @@ def test_arrival_refuses_secrets_and_foreign_objects(mds_a, mds_b):
     with pytest.raises(QueueError):
         register_arrival(mds=mds_a, source="inconnue")
     assert not Passage.objects.exists()
+
+
+def test_desk_label_is_guarded(mds_a):
+    register_arrival(mds=mds_a, source=SourcePassage.VENU_DIRECTEMENT)
+    with pytest.raises(QueueError, match="mot de passe"):
+        call_next(mds=mds_a, guichet="mdp: 1234")
+    assert Passage.objects.get().statut == StatutPassage.EN_ATTENTE
+
+
+def test_no_show_periodic_task_is_declared_and_calls_the_service(desk):
+    from accueil import tasks
+    from core.periodic import declared_tasks
+
+    assert any(t["task"] == "accueil.tasks.mark_no_shows" for t in declared_tasks())
+    mds, _, motif = desk
+    day = next_open_day()
+    rdv = book(mds, motif, at(day, 10))
+    with time_machine.travel(at(day, 12)):
+        assert tasks.mark_no_shows() == 1
+        assert tasks.mark_no_shows() == 0
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRendezVous.ABSENT
+
+
+def test_open_desk_without_available_mediator_refuses_with_a_reason(mds_a):
+    open_desk(mds_a)
+    motif = MotifFactory(mds=mds_a)
+    day = next_open_day()
+    assert free_slots(mds=mds_a, motif=motif, start_date=day, end_date=day) == []
+    with pytest.raises(BookingError, match="ne reçoit"):
+        book(mds_a, motif, at(day, 10))
