@@ -20,6 +20,7 @@ MENU = [
     Entry("File d'attente", "accueil:file", "accueil.queue"),
     Entry("Rendez-vous", "accueil:agenda", "accueil.rdv"),
     Entry("Usagers", "usagers:liste", "usagers.view"),
+    Entry("Accompagner", "mediation:commencer", "mediation.log"),
     Entry("Orientations", "mediation:orientations", "mediation.orientations"),
     Entry("Revue", "mediation:revue", "mediation.review"),
     Entry("Ateliers", "ateliers:calendrier", "ateliers.view"),

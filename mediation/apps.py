@@ -12,7 +12,7 @@ class MediationConfig(AppConfig):
 
         hooks.register_history_section(
             hooks.HistorySection(
-                order=20,
+                order=15,
                 title="Médiation numérique",
                 template_name="mediation/_usager_history.html",
                 get_context=history.usager_history_context,

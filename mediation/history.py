@@ -9,10 +9,14 @@ from . import selectors
 def usager_history_context(request, usager):
     if not (can(request.user, "mediation.log") or can(request.user, "usagers.view")):
         return None
+    progression = selectors.progression_autonomie(usager=usager)
+    for index, sitting in enumerate(progression):
+        sitting["y"] = index * 2
     return {
+        "chart_height": max(2, 2 * len(progression)),
         "usager": usager,
-        "peut_commencer": can(request.user, "mediation.log"),
+        "peut_commencer": can(request.user, "mediation.log") and usager.anonymise_le is None,
         "accompagnements": selectors.historique_usager(usager=usager),
         "ouvertes": selectors.demarches_ouvertes(usager=usager),
-        "progression": selectors.progression_autonomie(usager=usager),
+        "progression": progression,
     }

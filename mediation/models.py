@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import MDS, MDSScopedQuerySet
-from core.text_guard import FreeTextGuard, guard_free_text, normalize
+from core.text_guard import FreeTextGuard, guard_free_text
 
 from .enums import (
     Consentement,
@@ -27,6 +27,7 @@ from .enums import (
     StatutOrientation,
     TypeLieu,
 )
+from .referentials import search_text
 
 # ---------------------------------------------------------------------------------------------
 # Referentials (seeded by migration 0002, editable by coordinateurs in the admin)
@@ -97,7 +98,7 @@ class Demarche(models.Model):
     def save(self, *args, **kwargs):
         organisme = self.organisme.nom if self.organisme_id else "aide numerique"
         organisme_code = self.organisme.code if self.organisme_id else ""
-        self.recherche = normalize(f"{organisme} {organisme_code} {self.libelle} {self.code}")
+        self.recherche = search_text(organisme, organisme_code, self.libelle, self.code)
         super().save(*args, **kwargs)
 
     @property
@@ -152,6 +153,14 @@ class Accompagnement(models.Model):
     )
     mediateur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="médiateur"
+    )
+    passage = models.ForeignKey(
+        "accueil.Passage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accompagnements",
+        verbose_name="passage (file d'attente)",
     )
     date = models.DateField("date")
     debut = models.TimeField("heure de début")

@@ -191,3 +191,50 @@ DEMARCHES = [
     ("aide_diagnostic", None, "Diagnostic des compétences numériques", "diagnostic_numerique", [MANIP], [], False),
     ("aide_ecoute", None, "Écoute et analyse du besoin", "aide_aux_demarches_administratives", [], [], False),
 ]
+
+
+def search_text(*parts: str) -> str:
+    """Accent-free, lower-case words separated by single spaces (type-ahead column)."""
+    import re
+
+    from core.text_guard import normalize
+
+    return " " + re.sub(r"[^a-z0-9]+", " ", normalize(" ".join(p for p in parts if p))).strip() + " "
+
+
+def load(thematique_model, organisme_model, demarche_model) -> None:
+    """Create or update the referentials (used by migration 0002 with historical models)."""
+    thematiques = {}
+    for index, (code, libelle) in enumerate(THEMATIQUES):
+        thematiques[code], _ = thematique_model.objects.update_or_create(
+            code=code, defaults={"libelle": libelle, "ordre": index + 1}
+        )
+    organismes = {}
+    for index, (code, nom, site) in enumerate(ORGANISMES):
+        organismes[code], _ = organisme_model.objects.update_or_create(
+            code=code, defaults={"nom": nom, "site": site, "ordre": index + 1}
+        )
+    for index, (code, organisme, libelle, thematique, etapes, pieces, reserve) in enumerate(DEMARCHES):
+        org = organismes.get(organisme)
+        demarche_model.objects.update_or_create(
+            code=code,
+            defaults={
+                "organisme": org,
+                "libelle": libelle,
+                "thematique": thematiques[thematique],
+                "etapes_defaut": list(etapes),
+                "pieces_defaut": list(pieces),
+                "reserve_travailleur_social": reserve,
+                "ordre": index + 1,
+                "recherche": search_text(org.nom if org else "aide numerique", org.code if org else "", libelle, code),
+            },
+        )
+
+
+def ensure_loaded() -> None:
+    """Load the referentials when the tables are empty (e.g. after a test flushed the database).
+    Never overwrites what coordinateurs edited."""
+    from .models import Demarche, Organisme, Thematique
+
+    if not Demarche.objects.exists():
+        load(Thematique, Organisme, Demarche)

@@ -53,14 +53,14 @@ def demarches_frequentes(*, mds, limit: int = 8) -> list[Demarche]:
 
 def rechercher_demarches(*, mds, q: str, limit: int = 10) -> list[Demarche]:
     """Type-ahead over organisme + procedure (accent-free prefix of each word), most frequent first."""
-    from core.text_guard import normalize
+    from .referentials import search_text
 
-    words = [w for w in normalize(q).split() if w][:5]
+    words = search_text(q).split()[:5]
     if not words:
         return demarches_frequentes(mds=mds, limit=limit)
     condition = Q()
     for word in words:
-        condition &= Q(recherche__startswith=word) | Q(recherche__contains=f" {word}")
+        condition &= Q(recherche__contains=f" {word}")
     since = timezone.localdate() - dt.timedelta(days=FREQUENT_WINDOW_DAYS)
     return _ranked_search(condition, mds, since, limit)
 

@@ -117,6 +117,7 @@ def enregistrer_accompagnement(
     mediateur,
     cle,
     usager=None,
+    passage=None,
     date: dt.date,
     debut: dt.time,
     duree_minutes: int,
@@ -136,6 +137,8 @@ def enregistrer_accompagnement(
         return existing, False
     if usager is not None and usager.mds_id != mds.pk:
         raise ValidationError({"usager": "Cet usager n'appartient pas à cette MDS."})
+    if passage is not None and passage.mds_id != mds.pk:
+        raise ValidationError({"passage": "Ce passage n'appartient pas à cette MDS."})
     if not demarches:
         raise ValidationError({"demarches": "Ajoutez au moins une démarche."})
     items = [check_demarche(item) for item in demarches]
@@ -143,6 +146,7 @@ def enregistrer_accompagnement(
         mds=mds,
         usager=usager,
         mediateur=mediateur,
+        passage=passage,
         date=date,
         debut=debut,
         duree_minutes=duree_minutes,

@@ -5,6 +5,7 @@ import factory
 
 from mediation.enums import Resultat, Source
 from mediation.models import Demarche, Partenaire
+from mediation.referentials import ensure_loaded
 from mediation.services import DemarcheInput, enregistrer_accompagnement
 from tests.factories import MDSFactory
 
@@ -21,6 +22,7 @@ class PartenaireFactory(factory.django.DjangoModelFactory):
 
 
 def demarche(code="caf_prime_activite") -> Demarche:
+    ensure_loaded()
     return Demarche.objects.select_related("organisme", "thematique").get(code=code)
 
 

@@ -1,0 +1,462 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accueil.models import Passage
+from core.permissions import can, require
+from core.scoping import get_scoped_or_404, scoped
+from usagers.models import Usager
+
+from . import recap, selectors, services
+from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
+from .forms import (
+    AccompagnementForm,
+    Bloc,
+    CorrectionForm,
+    OrientationForm,
+    PartenaireForm,
+    RevueForm,
+    StatutOrientationForm,
+    new_prefix,
+    parse_blocs,
+    travailleurs_sociaux,
+)
+from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue
+
+
+def _require_mds(request):
+    if request.mds is None:
+        raise Http404("Aucune MDS")
+
+
+def _passage_start(request, passage_id):
+    """Start time (taken in charge, else arrival), visitor and source of a queue passage."""
+    passage = Passage.objects.for_request(request).filter(pk=passage_id).first() if passage_id.isdigit() else None
+    if passage is None:
+        return None
+    start = getattr(passage, "pris_en_charge_le", None) or getattr(passage, "arrivee_le", None)
+    return {
+        "passage": passage,
+        "start": start,
+        "usager": getattr(passage, "usager", None),
+        "source": getattr(passage, "source", ""),
+    }
+
+
+def _logging_context(request, form, blocs, *, usager=None, timer_start=None):
+    mds = request.mds
+    return {
+        "page_title": "Nouvel accompagnement",
+        "form": form,
+        "blocs": blocs,
+        "usager": usager,
+        "ouvertes": selectors.demarches_ouvertes(usager=usager) if usager else [],
+        "frequentes": selectors.demarches_frequentes(mds=mds),
+        "travailleurs_sociaux": list(travailleurs_sociaux(mds)),
+        "partenaires": list(Partenaire.objects.for_mds(mds).filter(actif=True)),
+        "postures": Posture.choices,
+        "resultats": Resultat.choices,
+        "consentements": Consentement.choices,
+        "timer_start": timer_start,
+        "validation_code": Etape.VALIDATION,
+    }
+
+
+@login_required
+@require("mediation.log")
+def commencer(request):
+    """The logging screen: visitor, source and start time pre-filled; démarches added with htmx;
+    « Terminer » saves everything at once (idempotent on the form's key)."""
+    _require_mds(request)
+    mds = request.mds
+    if request.method == "POST":
+        form = AccompagnementForm(request.POST, mds=mds)
+        blocs, items, blocs_valid = parse_blocs(request.POST, mds=mds)
+        form_valid = form.is_valid()
+        if form_valid and blocs_valid:
+            data = form.cleaned_data
+            try:
+                accompagnement, _created = services.enregistrer_accompagnement(
+                    mds=mds,
+                    mediateur=request.user,
+                    cle=data["cle"],
+                    usager=data.get("usager"),
+                    passage=data.get("passage"),
+                    date=data["date"],
+                    debut=data["debut"],
+                    duree_minutes=data["duree_minutes"],
+                    source=data["source"],
+                    type_lieu=data["type_lieu"],
+                    materiel=data["materiel"],
+                    note=data["note"],
+                    demarches=items,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                url = reverse("mediation:detail", kwargs={"pk": accompagnement.pk})
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+        if not blocs:
+            form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
+        elif not blocs_valid:
+            form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
+        usager = form.cleaned_data.get("usager") if hasattr(form, "cleaned_data") else None
+        context = _logging_context(request, form, blocs, usager=usager)
+        template = "mediation/_logging_form.html" if request.htmx else "mediation/commencer.html"
+        return render(request, template, context)
+
+    now = timezone.localtime()
+    initial = {"cle": uuid.uuid4(), "date": now.date(), "debut": now.time().replace(second=0, microsecond=0)}
+    usager = None
+    if request.GET.get("usager", "").isdigit():
+        usager = get_object_or_404(Usager.objects.for_request(request).not_anonymized(), pk=request.GET["usager"])
+        initial["usager"] = usager.pk
+    source = request.GET.get("source", "")
+    timer_start = None
+    passage = _passage_start(request, request.GET.get("passage", ""))
+    if passage:
+        initial["passage"] = passage["passage"].pk
+        if passage["start"]:
+            start = timezone.localtime(passage["start"])
+            initial.update(date=start.date(), debut=start.time().replace(second=0, microsecond=0))
+            timer_start = passage["start"]
+        if usager is None and passage["usager"] is not None and passage["usager"].anonymise_le is None:
+            usager = passage["usager"]
+            initial["usager"] = usager.pk
+        if not source:
+            source = passage["source"]
+    if source in Source.values:
+        initial["source"] = source
+    elif usager is None and not passage:
+        initial["source"] = Source.ALLER_VERS
+    form = AccompagnementForm(initial=initial, mds=mds)
+    postures = selectors.dernieres_postures(mediateur=request.user)
+    blocs = []
+    suite_id = request.GET.get("suite", "")
+    if suite_id.isdigit():
+        suite = get_object_or_404(
+            DemarcheRealisee.objects.filter(accompagnement__mds=mds).select_related("demarche__organisme"),
+            pk=suite_id,
+        )
+        blocs.append(Bloc(prefix=new_prefix(), demarche=suite.demarche, suite=suite, postures=postures))
+    return render(
+        request,
+        "mediation/commencer.html",
+        _logging_context(request, form, blocs, usager=usager, timer_start=timer_start),
+    )
+
+
+@login_required
+@require("mediation.log")
+@require_GET
+def recherche_demarches(request):
+    _require_mds(request)
+    q = request.GET.get("q", "")[:80]
+    results = selectors.rechercher_demarches(mds=request.mds, q=q)
+    return render(request, "mediation/_resultats.html", {"resultats": results, "q": q})
+
+
+@login_required
+@require("mediation.log")
+@require_GET
+def bloc_demarche(request, pk):
+    """A démarche block with its default steps and the mediator's last posture for each step."""
+    _require_mds(request)
+    demarche = get_object_or_404(Demarche.objects.select_related("organisme"), pk=pk, actif=True)
+    suite = None
+    if request.GET.get("suite", "").isdigit():
+        suite = get_object_or_404(
+            DemarcheRealisee.objects.filter(accompagnement__mds=request.mds).prefetch_related("pieces"),
+            pk=request.GET["suite"],
+            demarche=demarche,
+        )
+    bloc = Bloc(
+        prefix=new_prefix(),
+        demarche=demarche,
+        suite=suite,
+        postures=selectors.dernieres_postures(mediateur=request.user),
+    )
+    context = {
+        "bloc": bloc,
+        "postures": Posture.choices,
+        "resultats": Resultat.choices,
+        "consentements": Consentement.choices,
+        "travailleurs_sociaux": list(travailleurs_sociaux(request.mds)),
+        "partenaires": list(Partenaire.objects.for_mds(request.mds).filter(actif=True)),
+        "validation_code": Etape.VALIDATION,
+    }
+    return render(request, "mediation/_bloc.html", context)
+
+
+@login_required
+@require("mediation.log")
+@require_GET
+def ligne_etape(request):
+    prefix, code = request.GET.get("p", ""), request.GET.get("code", "")
+    if not prefix.isalnum() or code not in Etape.values:
+        return HttpResponse(status=400)
+    posture = selectors.dernieres_postures(mediateur=request.user).get(code, Posture.AVEC)
+    bloc = Bloc.__new__(Bloc)
+    bloc.prefix, bloc.errors, bloc.consentement = prefix, {}, ""
+    context = {
+        "bloc": bloc,
+        "etape": (code, Etape(code).label, posture),
+        "postures": Posture.choices,
+        "consentements": Consentement.choices,
+        "validation_code": Etape.VALIDATION,
+    }
+    return render(request, "mediation/_etape.html", context)
+
+
+def _accompagnements(request):
+    return scoped(Accompagnement, request).select_related("usager", "mediateur")
+
+
+@login_required
+@require("mediation.log")
+def detail(request, pk):
+    accompagnement = get_object_or_404(
+        _accompagnements(request).prefetch_related(
+            "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "mediation/detail.html",
+        {
+            "page_title": "Accompagnement enregistré",
+            "acc": accompagnement,
+            "recap": recap.recapitulatif(accompagnement),
+        },
+    )
+
+
+@login_required
+@require("mediation.log")
+def recapitulatif(request, pk):
+    accompagnement = get_object_or_404(
+        _accompagnements(request).prefetch_related("demarches__demarche__organisme", "demarches__pieces"), pk=pk
+    )
+    return render(
+        request,
+        "mediation/recapitulatif.html",
+        {
+            "page_title": "Récapitulatif de votre passage",
+            "acc": accompagnement,
+            "recap": recap.recapitulatif(accompagnement),
+        },
+    )
+
+
+@login_required
+@require("mediation.log")
+def corriger(request, pk):
+    """Correct time, duration, origin or note. The session log keeps both versions."""
+    accompagnement = get_object_or_404(_accompagnements(request), pk=pk)
+    fields = ["date", "debut", "duree_minutes", "source", "type_lieu", "note"]
+    form = CorrectionForm(request.POST or None, initial={f: getattr(accompagnement, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.corriger_accompagnement(accompagnement=accompagnement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Accompagnement corrigé.")
+            return redirect("mediation:detail", pk=accompagnement.pk)
+    return render(
+        request,
+        "mediation/corriger.html",
+        {"page_title": "Corriger l'accompagnement", "form": form, "acc": accompagnement},
+    )
+
+
+@login_required
+@require("mediation.log")
+def supprimer(request, pk):
+    """Remove a sitting logged by mistake (confirmation step). The session log keeps a cancellation."""
+    accompagnement = get_object_or_404(_accompagnements(request), pk=pk)
+    if request.method == "POST":
+        usager = accompagnement.usager
+        services.annuler_accompagnement(accompagnement=accompagnement, by=request.user)
+        messages.success(request, "L'accompagnement a été supprimé.")
+        if usager is not None:
+            try:
+                return redirect(reverse("usagers:detail", kwargs={"pk": usager.pk}))
+            except NoReverseMatch:  # the visitor page comes with the usagers app
+                pass
+        return redirect("core:home")
+    return render(
+        request, "mediation/supprimer.html", {"page_title": "Supprimer l'accompagnement", "acc": accompagnement}
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Review of interns' « à la place » acts
+
+
+@login_required
+@require("mediation.review")
+def revue(request):
+    _require_mds(request)
+    base = (
+        Revue.objects.for_request(request)
+        .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
+        .select_related(
+            "demarche_realisee__demarche__organisme",
+            "demarche_realisee__accompagnement__mediateur",
+            "demarche_realisee__accompagnement__usager",
+            "acquittee_par",
+        )
+        .prefetch_related("demarche_realisee__etapes")
+    )
+    a_voir = base.filter(acquittee_le__isnull=True).order_by("created_at")
+    vues = base.filter(acquittee_le__isnull=False).order_by("-acquittee_le")
+    page = Paginator(vues, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mediation/revue.html",
+        {"page_title": "Revue des actes « à la place »", "a_voir": a_voir, "page": page, "form": RevueForm()},
+    )
+
+
+@login_required
+@require("mediation.review")
+@require_POST
+def revue_acquitter(request, pk):
+    mine = Revue.objects.for_request(request).filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
+    item = get_object_or_404(mine, pk=pk)
+    form = RevueForm(request.POST)
+    if form.is_valid():
+        services.acquitter_revue(revue=item, tuteur=request.user, commentaire=form.cleaned_data["commentaire"])
+        messages.success(request, "Acte marqué comme vu.")
+    else:
+        messages.error(request, "Commentaire refusé : " + " ".join(form.errors.get("commentaire", [])))
+    return redirect("mediation:revue")
+
+
+# ------------------------------------------------------------------------------------------------
+# Orientations (hand-offs) and partners
+
+
+@login_required
+@require("mediation.orientations")
+def orientations(request):
+    _require_mds(request)
+    onglet = request.GET.get("onglet", "recues")
+    if onglet == "envoyees":
+        qs = selectors.orientations_envoyees(user=request.user, mds=request.mds)
+    else:
+        onglet = "recues"
+        qs = selectors.orientations_recues(user=request.user, mds=request.mds)
+    statut = request.GET.get("statut", "ouvertes")
+    if statut == "ouvertes":
+        qs = qs.exclude(statut=StatutOrientation.CLOSE)
+    page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mediation/orientations.html",
+        {
+            "page_title": "Orientations",
+            "page": page,
+            "onglet": onglet,
+            "statut": statut,
+            "query_string": f"onglet={onglet}&statut={statut}",
+            "statuts": StatutOrientation,
+            "peut_commencer": can(request.user, "mediation.log"),
+        },
+    )
+
+
+@login_required
+@require("mediation.orientations")
+def orientation_nouvelle(request):
+    _require_mds(request)
+    usagers = Usager.objects.for_request(request).not_anonymized().order_by("reference")
+    initial = {
+        "sens": SensOrientation.VERS_MEDIATION
+        if request.user.role == "travailleur_social"
+        else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
+    }
+    if request.GET.get("usager", "").isdigit():
+        initial["usager"] = get_object_or_404(usagers, pk=request.GET["usager"]).pk
+    form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.orienter(mds=request.mds, emetteur=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Orientation envoyée.")
+            return redirect(reverse("mediation:orientations") + "?onglet=envoyees")
+    return render(request, "mediation/orientation_form.html", {"page_title": "Nouvelle orientation", "form": form})
+
+
+@login_required
+@require("mediation.orientations")
+@require_POST
+def orientation_statut(request, pk, statut):
+    _require_mds(request)
+    recues = selectors.orientations_recues(user=request.user, mds=request.mds)
+    envoyees = selectors.orientations_envoyees(user=request.user, mds=request.mds)
+    orientation = recues.filter(pk=pk).first()
+    if orientation is None:
+        orientation = envoyees.filter(pk=pk).first()
+        if orientation is None:
+            raise Http404
+        if statut != StatutOrientation.CLOSE:  # the sender may only close it
+            raise Http404
+    form = StatutOrientationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reponse", [])))
+        return redirect("mediation:orientations")
+    try:
+        services.changer_statut_orientation(
+            orientation=orientation, by=request.user, statut=statut, reponse=form.cleaned_data["reponse"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Orientation : {StatutOrientation(statut).label.lower()}.")
+    return redirect("mediation:orientations")
+
+
+@login_required
+@require("mediation.orientations")
+def partenaires(request):
+    _require_mds(request)
+    qs = Partenaire.objects.for_request(request).order_by("-actif", "nom")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mediation/partenaires.html",
+        {"page_title": "Structures partenaires", "page": page, "peut_modifier": can(request.user, "mediation.log")},
+    )
+
+
+@login_required
+@require("mediation.log")
+def partenaire_form(request, pk=None):
+    _require_mds(request)
+    instance = get_scoped_or_404(Partenaire, request, pk=pk) if pk else Partenaire(mds=request.mds)
+    form = PartenaireForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Structure partenaire enregistrée.")
+        return redirect("mediation:partenaires")
+    title = "Modifier une structure partenaire" if pk else "Ajouter une structure partenaire"
+    return render(request, "mediation/partenaire_form.html", {"page_title": title, "form": form})
