@@ -8,7 +8,10 @@ class AccueilConfig(AppConfig):
     def ready(self):
         from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
 
+        from . import reminders
         from .history import anonymize_usager, export_usager, history_context
+
+        reminders.register()
 
         register_history_section(
             HistorySection(

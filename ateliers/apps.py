@@ -19,3 +19,9 @@ class AteliersConfig(AppConfig):
             )
         )
         register_exporter(export_usager)
+
+        from notifications.registry import register_relevance
+
+        from .notify import still_relevant
+
+        register_relevance("ateliers.Inscription", still_relevant)

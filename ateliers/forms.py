@@ -91,9 +91,16 @@ class SeanceForm(forms.Form):
         required=False,
         help_text="Vide : celui de l'atelier.",
     )
+    usager_reference = forms.CharField(
+        label="Référence de l'usager (atelier individuel)",
+        max_length=16,
+        required=False,
+        help_text="Facultatif, ex. MAL-7F3K : la personne est inscrite à toutes les séances de la série.",
+    )
 
-    def __init__(self, *args, ateliers, animateurs, **kwargs):
+    def __init__(self, *args, ateliers, animateurs, usagers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.usagers = usagers
         self.fields["atelier"].queryset = ateliers
         self.fields["animateur"].queryset = animateurs
         self.fields["frequence"].choices = [(k, dict(self.fields["frequence"].choices)[k]) for k in FREQUENCES]
@@ -120,6 +127,15 @@ class SeanceForm(forms.Form):
             minimum = minimum or atelier.minimum_participants
             if atelier.format == "collectif" and minimum > capacite:
                 self.add_error("minimum_participants", "Le minimum ne peut pas dépasser la capacité.")
+        reference = (data.get("usager_reference") or "").strip().upper()
+        data["usager"] = None
+        if reference:
+            if atelier and atelier.format != "individuel":
+                self.add_error("usager_reference", "Seul un atelier individuel se planifie pour une personne.")
+            elif self.usagers is not None:
+                data["usager"] = self.usagers.filter(reference=reference).first()
+                if data["usager"] is None:
+                    self.add_error("usager_reference", "Aucun usager de cette MDS n'a cette référence.")
         return data
 
 

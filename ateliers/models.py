@@ -151,7 +151,9 @@ class Serie(models.Model):
     usager = models.ForeignKey(
         "usagers.Usager", on_delete=models.SET_NULL, null=True, blank=True, related_name="series_ateliers"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MDSScopedQuerySet.as_manager()
@@ -199,7 +201,9 @@ class Seance(models.Model):
     annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
     alerte_minimum_le = models.DateTimeField("alerte « minimum non atteint » le", null=True, blank=True)
     cloturee_le = models.DateTimeField("émargement clôturé le", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SeanceQuerySet.as_manager()
@@ -262,7 +266,9 @@ class Inscription(models.Model):
     created_at = models.DateTimeField("inscrit·e le", auto_now_add=True)
     # Waitlist order: the time the person joined the list (ties broken by id).
     attente_depuis = models.DateTimeField("en attente depuis", null=True, blank=True)
-    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = MDSScopedQuerySet.as_manager()
 

@@ -143,7 +143,13 @@ def stats_par_mois(seances_qs, *, debut: dt.datetime, fin: dt.datetime) -> list[
 
 
 def stats_totales(seances_qs, *, debut: dt.datetime, fin: dt.datetime) -> dict:
-    return _with_rate(dict(seances_periode(seances_qs, debut=debut, fin=fin).aggregate(**_aggregates())))
+    """The same figures summed over every MDS of ``seances_qs`` (one query)."""
+    keys = list(_aggregates())
+    total = dict.fromkeys(keys, 0)
+    for row in stats_par_mds(seances_qs, debut=debut, fin=fin):
+        for key in keys:
+            total[key] += row[key]
+    return _with_rate(total)
 
 
 def participants_anonymes_par_bande(seances_qs, *, debut: dt.datetime, fin: dt.datetime) -> list[dict]:

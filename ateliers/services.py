@@ -4,10 +4,11 @@ Capacity and waitlist: every change of a séance's registrations locks the séan
 (``SELECT … FOR UPDATE``) first, so concurrent registrations are serialised per séance, and the
 ``places_prises <= capacite`` CHECK constraint backs it up in the database.
 
-Plug points for the notifications outbox (built separately): ``promote_from_waitlist`` and
-``cancel_seance`` return what changed, and every change is recorded as an ``Evenement`` row
-(types ``promotion``, ``annulation_inscrit``…) visible on the séance page. ``_after_commit`` is called
-once the transaction commits with the new events: that is where messages are enqueued."""
+Messages to visitors: every change is recorded as an ``Evenement`` row (``inscription``,
+``promotion``, ``annulation_inscrit``…) visible on the séance page, and ``ateliers.notify.notify``
+plans the matching messages in the notifications outbox in the same transaction (reminder the day
+before, "a place is free", "atelier annulé"). ``promote_from_waitlist`` and ``cancel_seance`` return
+what changed."""
 
 import datetime as dt
 import logging
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mediation.services import log_atelier_seance
 from usagers.enums import TrancheAge
 from usagers.models import Usager
 from usagers.services import record_contact
@@ -26,6 +28,7 @@ from usagers.services import record_contact
 from . import recurrence
 from .enums import Format, MotifAnnulation, Presence, StatutInscription, StatutSeance, TypeEvenement
 from .models import Atelier, Evenement, Fermeture, Inscription, ParticipantAnonyme, Seance, Serie
+from .notify import notify
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,7 @@ def _event(seance, type_, *, inscription=None, detail="", par=None) -> Evenement
 
 
 def _after_commit(events: list[Evenement]) -> None:
-    """Runs after the commit with the events just recorded. The notifications outbox plugs in here
-    (promotion → message to the promoted person, annulation_inscrit → message to each registrant)."""
+    """Runs after the commit with the events just recorded (counts only in the logs, no personal data)."""
     if events:
         logger.info(
             "ateliers: %d événement(s) enregistré(s)", len(events), extra={"types": sorted({e.type for e in events})}
@@ -198,6 +200,7 @@ def inscrire(
     )
     if usager_id is not None:
         record_contact(usager_id=usager_id, when=now)
+    notify([event], now=now)
     transaction.on_commit(lambda: _after_commit([event]))
     return inscription
 
@@ -227,6 +230,7 @@ def _promote(seance: Seance, *, par=None) -> list[Inscription]:
                 par=par,
             )
         )
+    notify(events)
     transaction.on_commit(lambda: _after_commit(events))
     return promoted
 
@@ -250,6 +254,7 @@ def desinscrire(*, inscription_id: int, par=None) -> list[Inscription]:
     inscription.statut = StatutInscription.ANNULEE
     inscription.save(update_fields=["statut"])
     event = _event(seance, TypeEvenement.DESINSCRIPTION, inscription=inscription, par=par)
+    notify([event])
     transaction.on_commit(lambda: _after_commit([event]))
     if was_registered:
         Seance.objects.filter(pk=seance.pk).update(places_prises=F("places_prises") - 1)
@@ -290,7 +295,9 @@ def modifier_capacite(*, seance_id: int, capacite: int, par=None) -> list[Inscri
 
 
 @transaction.atomic
-def cancel_seance(*, seance_id: int, motif: str = MotifAnnulation.AUTRE, par=None, now=None) -> list[Inscription]:
+def cancel_seance(
+    *, seance_id: int, motif: str = MotifAnnulation.AUTRE, par=None, now=None, _sans_message=frozenset()
+) -> list[Inscription]:
     """Cancel a séance. Every registrant and waitlisted person gets an ``annulation_inscrit`` event
     (the notifications outbox sends them a message). Returns those registrations."""
     now = now or timezone.now()
@@ -308,6 +315,7 @@ def cancel_seance(*, seance_id: int, motif: str = MotifAnnulation.AUTRE, par=Non
         seance.inscriptions.filter(statut__in=[StatutInscription.INSCRIT, StatutInscription.ATTENTE]).order_by("id")
     )
     events += [_event(seance, TypeEvenement.ANNULATION_INSCRIT, inscription=i, par=par) for i in concernees]
+    notify(events, now=now, skip_inscriptions=_sans_message)
     transaction.on_commit(lambda: _after_commit(events))
     return concernees
 
@@ -402,13 +410,31 @@ def convertir_en_individuel(*, seance_id: int, par=None, now=None) -> list[Seanc
             deja_accompagne=ancienne.deja_accompagne,
             par=par,
         )
-        _event(nouvelle, TypeEvenement.INSCRIPTION, inscription=copie, detail="Issue d'une séance collective", par=par)
+        notify(
+            [
+                _event(
+                    nouvelle,
+                    TypeEvenement.INSCRIPTION,
+                    inscription=copie,
+                    detail="Issue d'une séance collective",
+                    par=par,
+                )
+            ],
+            now=now,
+        )
         created.append(nouvelle)
     events = [
         _event(seance, TypeEvenement.CONVERSION, detail=f"{len(created)} séance(s) individuelle(s) créée(s)", par=par)
     ]
     transaction.on_commit(lambda: _after_commit(events))
-    cancel_seance(seance_id=seance.pk, motif=MotifAnnulation.CONVERSION_INDIVIDUEL, par=par, now=now)
+    # The people who got an individual séance are not told "cancelled"; the waitlist is.
+    cancel_seance(
+        seance_id=seance.pk,
+        motif=MotifAnnulation.CONVERSION_INDIVIDUEL,
+        par=par,
+        now=now,
+        _sans_message=frozenset(i.pk for i in inscrits),
+    )
     return created
 
 
@@ -473,10 +499,9 @@ def retirer_participants_anonymes(*, participant_id: int, par=None, now=None) ->
 
 
 def _log_mediation(seance: Seance, *, presents: list[Inscription], anonymes: int) -> None:
-    """Feed the session log of the mediation app when it provides ``log_atelier_seance``."""
-    try:
-        from mediation.services import log_atelier_seance
-    except ImportError:
+    """Feed the session log of the mediation app: a held séance is a logged collective activity
+    (idempotent per séance through ``seance_key``). A séance nobody came to logs no activity."""
+    if not presents and not anonymes:
         return
     log_atelier_seance(
         mds=seance.mds,

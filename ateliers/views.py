@@ -1,14 +1,12 @@
 import datetime as dt
-import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +14,8 @@ from django.views.decorators.http import require_POST
 from core.models import User
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
-from usagers.models import Usager, new_reference_suffix
+from usagers import services as usagers_services
+from usagers.models import Usager
 
 from . import selectors, services
 from .enums import MotifAnnulation, Presence, StatutInscription, StatutSeance
@@ -41,11 +40,6 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
-
-
 # --- Calendar and catalogue -----------------------------------------------------------------------
 
 
@@ -56,6 +50,8 @@ def calendrier(request):
     try:
         start = dt.date.fromisoformat(request.GET.get("du", "")) if request.GET.get("du") else today
     except ValueError:
+        start = today
+    if not dt.date(2000, 1, 1) <= start <= dt.date(2100, 1, 1):
         start = today
     start = start - dt.timedelta(days=start.weekday())
     debut = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -75,7 +71,9 @@ def calendrier(request):
             "end": start + dt.timedelta(days=JOURS_CALENDRIER - 1),
             "precedent": start - dt.timedelta(days=JOURS_CALENDRIER),
             "suivant": start + dt.timedelta(days=JOURS_CALENDRIER),
-            "alertes": [s for s in seances if s.alerte_minimum_le and s.statut == StatutSeance.PLANIFIEE],
+            "alertes": [
+                s for s in seances if s.alerte_minimum_le and s.statut == StatutSeance.PLANIFIEE and s.sous_minimum
+            ],
             "now": now,
             "can_manage": can(request.user, "ateliers.manage"),
         },
@@ -117,6 +115,43 @@ def atelier_form(request, pk=None):
     )
 
 
+@login_required
+@require("ateliers.modeles")
+def modeles(request):
+    """Département-wide catalogue models, published by the coordination to every MDS."""
+    page = Paginator(Atelier.objects.filter(mds__isnull=True).order_by("-actif", "titre"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ateliers/catalogue.html",
+        {"page_title": "Modèles d'ateliers du Département", "page": page, "modeles": True, "can_manage": False},
+    )
+
+
+@login_required
+@require("ateliers.modeles")
+def modele_form(request, pk=None):
+    atelier = get_object_or_404(Atelier, pk=pk, mds__isnull=True) if pk is not None else None
+    form = AtelierForm(request.POST or None, instance=atelier)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.mds = None
+        obj.save()
+        messages.success(request, "Le modèle est publié pour toutes les MDS.")
+        return redirect("ateliers:modeles")
+    return render(
+        request,
+        "ateliers/atelier_form.html",
+        {
+            "page_title": "Modifier le modèle" if atelier else "Nouveau modèle départemental",
+            "form": form,
+            "atelier": atelier,
+            "retour": reverse("ateliers:modeles"),
+        },
+    )
+
+
 def _animateurs(request):
     return User.objects.filter(
         is_active=True, memberships__mds=request.mds, role__in=["mediateur", "tuteur", "directeur"]
@@ -132,7 +167,13 @@ def seance_nouvelle(request):
     initial = {"animateur": request.user.pk if request.user.role in ("mediateur", "tuteur") else None}
     if request.GET.get("atelier", "").isdigit():
         initial["atelier"] = int(request.GET["atelier"])
-    form = SeanceForm(request.POST or None, ateliers=ateliers, animateurs=_animateurs(request), initial=initial)
+    form = SeanceForm(
+        request.POST or None,
+        ateliers=ateliers,
+        animateurs=_animateurs(request),
+        usagers=scoped(Usager, request).not_anonymized(),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +189,7 @@ def seance_nouvelle(request):
                 animateur=data["animateur"],
                 capacite=data["capacite"],
                 minimum_participants=data["minimum_participants"],
+                usager=data["usager"],
                 par=request.user,
             )
         except ValidationError as error:
@@ -180,10 +222,7 @@ def seance(request, pk):
     if recherche.is_valid() and recherche.cleaned_data["q"].strip():
         q = recherche.cleaned_data["q"].strip()
         resultats = list(
-            scoped(Usager, request)
-            .filter(anonymise_le__isnull=True)
-            .filter(Q(recherche__contains=_normalize(q)) | Q(reference__iexact=q))
-            .order_by("reference")[:10]
+            usagers_services.search(scoped(Usager, request).not_anonymized(), q).order_by("reference")[:10]
         )
     now = timezone.now()
     context.update(
@@ -255,22 +294,6 @@ def seance_inscrire_anonyme(request, pk):
     return redirect("ateliers:seance", pk=seance.pk)
 
 
-def _create_usager(mds, *, prenom: str, tranche_age: str) -> Usager:
-    for _ in range(10):
-        try:
-            with transaction.atomic():
-                return Usager.objects.create(
-                    mds=mds,
-                    reference=f"{mds.code[:3].upper()}-{new_reference_suffix()}",
-                    prenom=prenom,
-                    tranche_age=tranche_age,
-                    recherche=_normalize(prenom),
-                )
-        except IntegrityError:
-            continue
-    raise RuntimeError("Impossible de générer une référence d'usager unique.")
-
-
 @login_required
 @require("ateliers.inscrire")
 @require_POST
@@ -284,8 +307,11 @@ def seance_nouvel_usager(request, pk):
         return redirect("ateliers:seance", pk=seance.pk)
     try:
         with transaction.atomic():
-            usager = _create_usager(
-                seance.mds, prenom=form.cleaned_data["prenom"].strip(), tranche_age=form.cleaned_data["tranche_age"]
+            usager = usagers_services.create_usager(
+                mds=seance.mds,
+                user=request.user,
+                prenom=form.cleaned_data["prenom"].strip(),
+                tranche_age=form.cleaned_data["tranche_age"],
             )
             inscription = services.inscrire(seance_id=seance.pk, usager_id=usager.pk, par=request.user)
     except ValidationError as error:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -26,6 +27,12 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "mds"
+# pgserver narrates every start/stop at INFO, including from an atexit hook after pytest has closed
+# its streams: keep only its warnings.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+# Servers this process started (and so may stop when it is done, e.g. at the end of a test run).
+started_here: set[str] = set()
 
 
 def data_dir() -> Path:
@@ -99,6 +106,7 @@ def database_url() -> str:
     with _lock():
         if not _postgres_running():
             _start_postgres()
+            started_here.add("postgres")
         else:
             _ensure_database()
         return f"postgres://postgres@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
@@ -177,7 +185,11 @@ def redis_url() -> str:
     if os.environ.get("REDIS_URL"):
         return os.environ["REDIS_URL"]
     with _lock():
-        port = _start_redis() if _redis_pid() is None else int((_redis_dir() / "redis.port").read_text())
+        if _redis_pid() is None:
+            port = _start_redis()
+            started_here.add("redis")
+        else:
+            port = int((_redis_dir() / "redis.port").read_text())
         return f"redis://127.0.0.1:{port}/0"
 
 
@@ -195,6 +207,16 @@ def stop() -> None:
     with _lock():
         stop_redis()
         _stop_postgres()
+
+
+def stop_if_started_here() -> None:
+    """Leave servers that were already running (e.g. for `make run`) alone."""
+    with _lock():
+        if "redis" in started_here:
+            stop_redis()
+        if "postgres" in started_here:
+            _stop_postgres()
+        started_here.clear()
 
 
 def main(argv: list[str]) -> int:

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 
 from .models import User
@@ -18,3 +19,18 @@ class InvitationForm(forms.Form):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("Un compte existe déjà avec cette adresse e-mail.")
         return email
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with plain labels, no placeholders and no duplicate reset link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Adresse e-mail"
+        login.widget.attrs.pop("placeholder", None)
+        login.widget.attrs["autocomplete"] = "username"
+        password = self.fields["password"]
+        password.help_text = ""
+        password.widget.attrs.pop("placeholder", None)
+        password.widget.attrs["autocomplete"] = "current-password"

@@ -2,6 +2,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -75,7 +76,12 @@ class MFARequiredMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not _has_totp(user)
         ):
-            return redirect(reverse("mfa_activate_totp") + "?mfa=obligatoire")
+            messages.info(
+                request,
+                "La double authentification est obligatoire pour votre rôle : activez une application "
+                "d'authentification pour continuer.",
+            )
+            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 

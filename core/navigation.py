@@ -24,11 +24,13 @@ MENU = [
     Entry("Orientations", "mediation:orientations", "mediation.orientations"),
     Entry("Revue", "mediation:revue", "mediation.review"),
     Entry("Ateliers", "ateliers:calendrier", "ateliers.view"),
+    Entry("Modèles d'ateliers", "ateliers:modeles", "ateliers.modeles"),
     Entry("Mon activité", "pilotage:mon_activite", "pilotage.own_activity"),
     Entry("Tableau de bord", "pilotage:mds", "pilotage.mds"),
     Entry("Département", "pilotage:departement", "pilotage.departement"),
     Entry("Rapports", "pilotage:rapports", "pilotage.reports"),
     Entry("Paramètres", "accueil:parametres", "accueil.settings"),
+    Entry("Bornes", "borne:gestion", "accueil.bornes"),
     Entry("Équipe", "core:equipe", "core.team"),
 ]
 

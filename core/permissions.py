@@ -33,6 +33,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "ateliers.view": frozenset(DESK | {R.DIRECTEUR, R.TRAVAILLEUR_SOCIAL}),
     "ateliers.manage": frozenset({R.MEDIATEUR, R.TUTEUR, R.DIRECTEUR}),
     "ateliers.inscrire": frozenset(DESK | {R.TRAVAILLEUR_SOCIAL}),
+    "ateliers.modeles": frozenset({R.COORDINATEUR}),
     # pilotage
     "pilotage.own_activity": frozenset({R.MEDIATEUR, R.TUTEUR, R.ACCUEIL}),
     "pilotage.mds": frozenset({R.DIRECTEUR}),

@@ -9,6 +9,13 @@ from core.roles import Role
 from tests.factories import MDSFactory, UserFactory
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the embedded servers if this test run started them."""
+    from core import devservers
+
+    devservers.stop_if_started_here()
+
+
 @pytest.fixture
 def mds_a(db):
     return MDSFactory(code="AAA", nom="MDS Alpha", commune="Marseille")

@@ -1,0 +1,11 @@
+from django import template
+
+from notifications.services import visible_messages
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_liste.html")
+def messages_objet(obj, titre="Messages envoyés"):
+    """``{% load notifications %}{% messages_objet rendez_vous %}`` on an appointment page."""
+    return {"messages_liste": visible_messages(obj=obj), "titre": titre}
