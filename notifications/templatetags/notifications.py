@@ -6,6 +6,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("notifications/_liste.html")
-def messages_objet(obj, titre="Messages envoyés"):
+def messages_objet(obj, titre="Messages planifiés et envoyés"):
     """``{% load notifications %}{% messages_objet rendez_vous %}`` on an appointment page."""
     return {"messages_liste": visible_messages(obj=obj), "titre": titre}

@@ -204,3 +204,18 @@ def test_email_reminder_choice(desk, mailoutbox):
     assert "Your appointment is confirmed" in mailoutbox[0].body
     assert Message.objects.for_object(rdv).get(kind=Kind.CONFIRMATION_RDV).status == Status.ENVOYE
     assert timezone.now()
+
+
+def test_appointment_page_lists_its_messages(desk, client_for, mediateur, sms_file):
+    rdv = book(desk, at(next_open_day(min_days=6), 14))
+    daytime_dispatch()
+    Message.objects.for_object(rdv).filter(kind=Kind.RAPPEL_RDV_J2).update(
+        status=Status.ECHEC, last_error="refus du fournisseur (400 invalid_parameter)"
+    )
+    response = client_for(mediateur).get(f"/accueil/rendez-vous/{rdv.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Messages à la personne (SMS et e-mails)" in html
+    assert "Confirmation de rendez-vous" in html and "Envoyé" in html
+    assert "Rappel J-2" in html and "Échec" in html and "appeler la personne" in html
+    assert "+33612345678" not in html  # the number is not repeated on the page

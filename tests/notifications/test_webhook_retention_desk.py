@@ -120,3 +120,14 @@ def test_empty_history():
     Message.objects.all().delete()
     html = render_to_string("notifications/_historique.html", history_context(None, message.usager))
     assert "Aucun message envoyé." in html
+
+
+def test_beat_schedule_written_by_sync():
+    from django_celery_beat.models import PeriodicTask
+
+    from core.periodic import sync
+
+    sync()
+    task = PeriodicTask.objects.get(name="notifications.dispatch")
+    assert task.task == "notifications.tasks.dispatch" and task.interval.every == 60 and task.enabled
+    assert PeriodicTask.objects.get(name="notifications.retention").crontab.hour == "3"
