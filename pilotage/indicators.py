@@ -225,6 +225,46 @@ def rdv_par_motif(periode, perimetre):
     )
 
 
+# --- Reminders (notifications outbox) -----------------------------------------------------------------
+
+RAPPELS = [
+    ("remis", "Envoyés et remis (accusé de réception)"),
+    ("non_remis", "Envoyés, non remis"),
+    ("sans_accuse", "Envoyés sans accusé (e-mail, ou en attente)"),
+    ("echec", "Échec d'envoi"),
+    ("annule", "Annulés (rendez-vous annulé, refus des messages…)"),
+    ("planifie", "Planifiés"),
+]
+KINDS_RAPPEL = ["rappel_rdv_j2", "rappel_rdv_jour", "rappel_atelier"]
+
+
+def _message_table():
+    from notifications.models import Message
+
+    return Message._meta.db_table
+
+
+def rappels(periode, perimetre):
+    where, params = portee(perimetre)
+    return grouper(
+        "SELECT mds_id, CASE WHEN status = 'envoye' AND delivery = 'livre' THEN 'remis' "
+        "WHEN status = 'envoye' AND delivery = 'non_livre' THEN 'non_remis' WHEN status = 'envoye' THEN 'sans_accuse' "
+        "WHEN status IN ('echec', 'annule') THEN status ELSE 'planifie' END AS categorie "
+        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
+    )
+
+
+def taux_remise_rappels(periode, perimetre):
+    where, params = portee(perimetre)
+    return _scalaire(
+        "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'envoye' AND delivery = 'livre') "
+        "/ NULLIF(COUNT(*) FILTER (WHERE status IN ('envoye', 'echec')), 0), 1) "
+        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
+    )
+
+
 # --- Démarches, outcomes, hand-offs -----------------------------------------------------------------
 
 
@@ -460,6 +500,9 @@ INDICATEURS: list[Indicateur] = [
                unite="rendez-vous", entete="Réservé par"),
     Indicateur("rdv_motif", "Rendez-vous par motif", rdv_par_motif, None, unite="rendez-vous", entete="Motif",
                par_categorie=True),
+    Indicateur("rappels", "Rappels de rendez-vous et d'ateliers (SMS, e-mail)", rappels, RAPPELS,
+               unite="messages", entete="Issue",
+               note="Taux de remise : envoyés et remis / (envoyés + échecs) ; l'e-mail n'a pas d'accusé."),
     Indicateur("demarches_organisme", "Démarches par organisme", demarches_par_organisme, organismes,
                unite="démarches", entete="Organisme"),
     Indicateur("demarches_procedure", "Démarches les plus fréquentes", demarches_par_procedure, None,
@@ -586,4 +629,5 @@ CHIFFRES_CLES = [
     ("part_autonome", "Part d'étapes faites par la personne (faire faire, laisser faire)", part_autonome, "%"),
     ("attente_mediane", "Attente médiane sans rendez-vous", attente_mediane, "min"),
     ("taux_absence", "Taux d'absence aux rendez-vous", taux_absence, "%"),
+    ("taux_remise_rappels", "Rappels remis (accusé de réception)", taux_remise_rappels, "%"),
 ]

@@ -239,3 +239,27 @@ def test_quarter_and_twelve_months(world):
     y = Periode("12mois", dt.date(2026, 10, 1))
     assert indicators.nb_accompagnements(y, scope_a(world)) == 6
     assert timezone.is_aware(y.debut_dt) and y.debut == dt.date(2025, 11, 1)
+
+
+def test_reminder_delivery(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Message
+
+    ct = ContentType.objects.get_for_model(RendezVous)
+    specs = [
+        ("rappel_rdv_j2", "envoye", "livre"),
+        ("rappel_rdv_j2", "envoye", "livre"),
+        ("rappel_rdv_jour", "envoye", "non_livre"),
+        ("rappel_atelier", "echec", ""),
+        ("rappel_rdv_j2", "annule", ""),
+        ("confirmation_rdv", "envoye", "livre"),  # not a reminder: not counted
+    ]
+    for k, (kind, status, delivery) in enumerate(specs):
+        Message.objects.create(
+            mds=world["mds_a"], kind=kind, channel="sms", recipient="+33600000000",
+            object_type=ct, object_id=k, send_at=at(7), status=status, delivery=delivery,
+        )  # fmt: skip
+    r = values("rappels", scope_a(world))
+    assert (r[(None, "remis")], r[(None, "non_remis")], r[(None, "echec")], r[(None, "annule")]) == (2, 1, 1, 1)
+    assert indicators.taux_remise_rappels(OCT, scope_a(world)) == pytest.approx(50.0)  # 2 / (3 sent + 1 failed)
