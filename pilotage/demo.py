@@ -345,7 +345,8 @@ def _seed_mds(mds, mediators, rng, start, end, per_month):  # noqa: C901 — one
             tickets[day] = tickets.get(day, 0) + 1
             pas_rows.append(
                 {
-                    "mds_id": mds.pk, "usager_id": usager_id, "source": source, "jour": day, "numero": tickets[day],
+                    "mds_id": mds.pk, "usager_id": usager_id, "source": source, "jour": day,
+                    "numero": 500 + tickets[day],  # above the tickets of the everyday demo data
                     "statut": "en_charge", "arrivee_le": arrival, "pris_en_charge_le": created,
                     "attente_secondes": int((created - arrival).total_seconds()), "prioritaire": False,
                     "priorites": [],
