@@ -28,8 +28,8 @@ def test_director_dashboard_is_accessible_and_filters_by_keyboard(page, login, a
     assert page.locator("svg.pilotage-chart").count() > 5
     assert page.locator("table caption").count() >= page.locator("svg.pilotage-chart").count()
     axe(page, "pilotage-mds")
-    page.get_by_label("Période").select_option("trimestre")
-    page.get_by_label("Période").press("Tab")
+    page.get_by_label("Période", exact=True).select_option("trimestre")
+    page.get_by_label("Période", exact=True).press("Tab")
     page.get_by_role("button", name="Afficher").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**periode=trimestre**")
