@@ -27,7 +27,7 @@ from mediation.models import Demarche, JournalActivite, JournalDemarche, Journal
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 from usagers.models import Usager
 
-from .models import ResumeActivite
+from .models import ResumeActivite, ResumeDemarche
 from .periode import libelle_mois
 from .tableaux import Indicateur
 
@@ -41,6 +41,7 @@ MOT = Motif._meta.db_table
 PLA = PlageOuverture._meta.db_table
 FER = Fermeture._meta.db_table
 RES = ResumeActivite._meta.db_table
+RDM = ResumeDemarche._meta.db_table
 AUTONOMES = ("faire_faire", "autonome")
 
 
@@ -269,11 +270,11 @@ def taux_remise_rappels(periode, perimetre):
 
 
 def _demarches(periode, perimetre, colonne, extra=""):
-    acts, params = courantes(periode, perimetre)
-    return grouper(
-        f"SELECT a.mds_id, {colonne} AS categorie FROM ({acts}) a JOIN {DEM} d ON d.activite_id = a.id {extra}",
-        params,
-    )
+    """Démarches of the period's current accompaniments, from the démarche rollup (alias ``d``)."""
+    conditions, params = _conditions(periode, perimetre, (Nature.ACCOMPAGNEMENT,), None, alias="d")
+    condition = " AND ".join(["d.courante", *conditions])
+    extra = extra.replace("WHERE", "AND")
+    return grouper(f"SELECT d.mds_id, {colonne} AS categorie FROM {RDM} d WHERE {condition} {extra}", params)
 
 
 def demarches_par_organisme(periode, perimetre):

@@ -158,3 +158,32 @@ class ResumeActivite(models.Model):
 
     def __str__(self):
         return f"Activité {self.activite_id} du {self.date:%d/%m/%Y}"
+
+
+class ResumeDemarche(models.Model):
+    """Rollup of the session log's démarches (one row per journal démarche) with the activity's
+    date, scope and currency copied in: démarche indicators read it without joining the journal."""
+
+    demarche_id = models.BigIntegerField(primary_key=True)
+    activite_id = models.BigIntegerField()
+    mds_id = models.BigIntegerField()
+    mediateur_id = models.BigIntegerField(null=True)
+    date = models.DateField()
+    nature = models.CharField(max_length=24)
+    courante = models.BooleanField(default=True)
+    organisme_code = models.CharField(max_length=40, blank=True)
+    demarche_code = models.CharField(max_length=60, blank=True)
+    resultat = models.CharField(max_length=32, blank=True)
+    oriente_vers = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = "résumé de démarche (agrégat)"
+        indexes = [
+            models.Index(fields=["mds_id", "date"], name="resdem_mds_date", condition=models.Q(courante=True)),
+            models.Index(fields=["date"], name="resdem_date", condition=models.Q(courante=True)),
+            models.Index(fields=["mediateur_id", "date"], name="resdem_mediateur_date"),
+            models.Index(fields=["activite_id"], name="resdem_activite"),
+        ]
+
+    def __str__(self):
+        return f"Démarche {self.demarche_id}"

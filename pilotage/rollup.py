@@ -11,12 +11,13 @@ from django.db import connection, transaction
 
 from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 
-from .models import ResumeActivite
+from .models import ResumeActivite, ResumeDemarche
 
 ACT = JournalActivite._meta.db_table
 DEM = JournalDemarche._meta.db_table
 ETA = JournalEtape._meta.db_table
 RES = ResumeActivite._meta.db_table
+RDM = ResumeDemarche._meta.db_table
 LOCK = 4243
 MARGE = 1000
 
@@ -26,16 +27,21 @@ def rafraichir() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RES}")
         last = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RDM}")
+        last_dem = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {ACT} a WHERE a.id > %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id))",
-            [last - MARGE],
+            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id)) OR EXISTS (SELECT 1 FROM {DEM} d "
+            f"WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r WHERE r.demarche_id = d.id))",
+            [last - MARGE, last_dem - MARGE],
         )
         if not cursor.fetchone()[0]:
             return 0
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RES}", [MARGE])
         last = cursor.fetchone()[0]
+        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])
+        last_dem = cursor.fetchone()[0]
         cursor.execute(
             f"INSERT INTO {RES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, duree_minutes, "
             "courante, n_demarches, n_a_la_place, n_avec, n_faire_faire, n_autonome) "
@@ -55,8 +61,19 @@ def rafraichir() -> int:
         )
         inserted = cursor.rowcount
         cursor.execute(
-            f"UPDATE {RES} SET courante = false WHERE courante AND activite_id IN "
-            f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL)",
-            [last],
+            f"INSERT INTO {RDM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, courante, "
+            "organisme_code, demarche_code, resultat, oriente_vers) "
+            "SELECT d.id, a.id, a.mds_id, a.mediateur_id, a.date, a.nature, "
+            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
+            "d.organisme_code, d.demarche_code, d.resultat, d.oriente_vers "
+            f"FROM {DEM} d JOIN {ACT} a ON a.id = d.activite_id WHERE d.activite_id > %s "
+            "ON CONFLICT (demarche_id) DO NOTHING",
+            [last_dem],
         )
+        for table in (RES, RDM):
+            cursor.execute(
+                f"UPDATE {table} SET courante = false WHERE courante AND activite_id IN "
+                f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL)",
+                [min(last, last_dem)],
+            )
     return inserted
