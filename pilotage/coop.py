@@ -11,7 +11,7 @@ import io
 
 from core.models import MDS
 
-from .indicators import DEM, ETA, courantes
+from .indicators import DEM, ETA, courantes_journal
 
 COLONNES = [
     "id_activite",
@@ -51,7 +51,9 @@ def autonomie_coop(accompagne: int, partiel: int, autonome: int) -> str:
 
 
 def lignes(periode, perimetre):
-    acts, params = courantes(periode, perimetre, natures=("accompagnement", "atelier_individuel", "atelier_collectif"))
+    acts, params = courantes_journal(
+        periode, perimetre, natures=("accompagnement", "atelier_individuel", "atelier_collectif")
+    )
     query = (
         f"WITH a AS ({acts}), "
         "d AS (SELECT d.activite_id, "

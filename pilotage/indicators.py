@@ -27,6 +27,7 @@ from mediation.models import Demarche, JournalActivite, JournalDemarche, Journal
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 from usagers.models import Usager
 
+from .models import ResumeActivite, ResumeDemarche
 from .periode import libelle_mois
 from .tableaux import Indicateur
 
@@ -39,6 +40,8 @@ PAS = Passage._meta.db_table
 MOT = Motif._meta.db_table
 PLA = PlageOuverture._meta.db_table
 FER = Fermeture._meta.db_table
+RES = ResumeActivite._meta.db_table
+RDM = ResumeDemarche._meta.db_table
 AUTONOMES = ("faire_faire", "autonome")
 
 
@@ -74,28 +77,41 @@ def parts(inner: str, params: list) -> list[tuple]:
     )
 
 
-def courantes(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,), depuis=None) -> tuple[str, list]:
-    """Current session-log activities of the period and scope (alias ``a``).
-
-    ``depuis``: override the start (None = period start; ``False`` = no lower bound)."""
+def _conditions(periode, perimetre, natures, depuis, alias="a"):
     start = periode.debut if depuis is None else depuis
-    conditions = [
-        "a.annulee = false",
-        f"NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id)",
-        "a.date < %s",
-        "a.nature = ANY(%s)",
-    ]
+    conditions = [f"{alias}.date < %s", f"{alias}.nature = ANY(%s)"]
     params: list = [periode.fin, [str(n) for n in natures]]
     if start is not False:
-        conditions.append("a.date >= %s")
+        conditions.append(f"{alias}.date >= %s")
         params.append(start)
     if perimetre.mediateur is not None:
-        conditions.append("a.mediateur_id = %s")
+        conditions.append(f"{alias}.mediateur_id = %s")
         params.append(perimetre.mediateur.pk)
     else:
-        where, scope_params = portee(perimetre, "a.mds_id")
+        where, scope_params = portee(perimetre, f"{alias}.mds_id")
         conditions.append(where)
         params.extend(scope_params)
+    return conditions, params
+
+
+def courantes(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,), depuis=None) -> tuple[str, list]:
+    """Current session-log activities of the period and scope, read from the rollup
+    (``pilotage.rollup``: one row per activity with its step counts by posture).
+
+    ``depuis``: override the start (None = period start; ``False`` = no lower bound)."""
+    conditions, params = _conditions(periode, perimetre, natures, depuis)
+    return (
+        "SELECT a.activite_id AS id, a.mds_id, a.date, a.nature, a.source, a.usager_id, a.mediateur_id, "
+        "a.duree_minutes, a.n_demarches, a.n_a_la_place, a.n_avec, a.n_faire_faire, a.n_autonome "
+        f"FROM {RES} a WHERE a.courante AND " + " AND ".join(conditions),
+        params,
+    )
+
+
+def courantes_journal(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,)) -> tuple[str, list]:
+    """The same activities read straight from the session log (every column; used by the Coop export)."""
+    conditions, params = _conditions(periode, perimetre, natures, None)
+    conditions = ["a.annulee = false", f"NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id)", *conditions]
     return f"SELECT a.* FROM {ACT} a WHERE " + " AND ".join(conditions), params
 
 
@@ -136,9 +152,8 @@ def usagers_nouveaux_revenus(periode, perimetre):
     ever (any MDS, any mediator) inside the period."""
     acts, params = courantes(periode, perimetre)
     history = (
-        f"SELECT a.usager_id, MIN(a.date) AS premiere FROM {ACT} a WHERE a.annulee = false "
-        f"AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id) AND a.nature = 'accompagnement' "
-        "AND a.usager_id = ANY(SELECT usager_id FROM p) GROUP BY a.usager_id"
+        f"SELECT r.usager_id, MIN(r.date) AS premiere FROM {RES} r WHERE r.courante "
+        "AND r.nature = 'accompagnement' AND r.usager_id IN (SELECT usager_id FROM p) GROUP BY r.usager_id"
     )
     return sql(
         f"WITH p AS ({acts} AND a.usager_id IS NOT NULL), h AS ({history}) "
@@ -211,15 +226,55 @@ def rdv_par_motif(periode, perimetre):
     )
 
 
+# --- Reminders (notifications outbox) -----------------------------------------------------------------
+
+RAPPELS = [
+    ("remis", "Envoyés et remis (accusé de réception)"),
+    ("non_remis", "Envoyés, non remis"),
+    ("sans_accuse", "Envoyés sans accusé (e-mail, ou en attente)"),
+    ("echec", "Échec d'envoi"),
+    ("annule", "Annulés (rendez-vous annulé, refus des messages…)"),
+    ("planifie", "Planifiés"),
+]
+KINDS_RAPPEL = ["rappel_rdv_j2", "rappel_rdv_jour", "rappel_atelier"]
+
+
+def _message_table():
+    from notifications.models import Message
+
+    return Message._meta.db_table
+
+
+def rappels(periode, perimetre):
+    where, params = portee(perimetre)
+    return grouper(
+        "SELECT mds_id, CASE WHEN status = 'envoye' AND delivery = 'livre' THEN 'remis' "
+        "WHEN status = 'envoye' AND delivery = 'non_livre' THEN 'non_remis' WHEN status = 'envoye' THEN 'sans_accuse' "
+        "WHEN status IN ('echec', 'annule') THEN status ELSE 'planifie' END AS categorie "
+        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
+    )
+
+
+def taux_remise_rappels(periode, perimetre):
+    where, params = portee(perimetre)
+    return _scalaire(
+        "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'envoye' AND delivery = 'livre') "
+        "/ NULLIF(COUNT(*) FILTER (WHERE status IN ('envoye', 'echec')), 0), 1) "
+        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
+    )
+
+
 # --- Démarches, outcomes, hand-offs -----------------------------------------------------------------
 
 
 def _demarches(periode, perimetre, colonne, extra=""):
-    acts, params = courantes(periode, perimetre)
-    return grouper(
-        f"SELECT a.mds_id, {colonne} AS categorie FROM ({acts}) a JOIN {DEM} d ON d.activite_id = a.id {extra}",
-        params,
-    )
+    """Démarches of the period's current accompaniments, from the démarche rollup (alias ``d``)."""
+    conditions, params = _conditions(periode, perimetre, (Nature.ACCOMPAGNEMENT,), None, alias="d")
+    condition = " AND ".join(["d.courante", *conditions])
+    extra = extra.replace("WHERE", "AND")
+    return grouper(f"SELECT d.mds_id, {colonne} AS categorie FROM {RDM} d WHERE {condition} {extra}", params)
 
 
 def demarches_par_organisme(periode, perimetre):
@@ -253,21 +308,34 @@ def libelles_demarches(codes):
 # --- Postures and autonomy -------------------------------------------------------------------------
 
 
+POSTURES_COLONNES = (
+    "('a_la_place', a.n_a_la_place), ('avec', a.n_avec), ('faire_faire', a.n_faire_faire), ('autonome', a.n_autonome)"
+)
+
+
 def _etapes(periode, perimetre):
+    """(mds_id, posture, number of steps) of the period's current activities (from the rollup)."""
     acts, params = courantes(periode, perimetre)
     return (
-        f"SELECT a.mds_id, e.posture AS categorie FROM ({acts}) a JOIN {DEM} d ON d.activite_id = a.id "
-        f"JOIN {ETA} e ON e.demarche_id = d.id",
+        f"SELECT a.mds_id, v.categorie, v.n FROM ({acts}) a "
+        f"CROSS JOIN LATERAL (VALUES {POSTURES_COLONNES}) AS v(categorie, n)",
         params,
     )
 
 
 def postures_parts(periode, perimetre):
-    return parts(*_etapes(periode, perimetre))
+    query, params = _etapes(periode, perimetre)
+    return sql(
+        "SELECT mds_id, categorie, ROUND(100.0 * n / NULLIF(SUM(n) OVER (PARTITION BY g, mds_id), 0), 1) FROM ("
+        f"SELECT mds_id, categorie, GROUPING(mds_id) AS g, SUM(n) AS n FROM ({query}) AS t "
+        "GROUP BY GROUPING SETS ((mds_id, categorie), (categorie))) AS s",
+        params,
+    )
 
 
 def postures_nombre(periode, perimetre):
-    return grouper(*_etapes(periode, perimetre))
+    query, params = _etapes(periode, perimetre)
+    return grouper(f"SELECT mds_id, categorie, n AS x FROM ({query}) q", params, "SUM(x)")
 
 
 PROGRESSION = [
@@ -287,9 +355,9 @@ def progression_autonomie(periode, perimetre):
         f"WITH vus AS (SELECT DISTINCT usager_id FROM ({seen}) a WHERE a.usager_id IS NOT NULL), "
         "visites AS ("
         "SELECT a.id, a.usager_id, a.mds_id, a.date, "
-        f"100.0 * COUNT(*) FILTER (WHERE e.posture IN ('faire_faire', 'autonome')) / COUNT(*) AS part "
-        f"FROM ({history}) a JOIN {DEM} d ON d.activite_id = a.id JOIN {ETA} e ON e.demarche_id = d.id "
-        "WHERE a.usager_id IN (SELECT usager_id FROM vus) GROUP BY a.id, a.usager_id, a.mds_id, a.date), "
+        "100.0 * (a.n_faire_faire + a.n_autonome) / (a.n_a_la_place + a.n_avec + a.n_faire_faire + a.n_autonome) "
+        f"AS part FROM ({history}) a WHERE a.usager_id IN (SELECT usager_id FROM vus) "
+        "AND a.n_a_la_place + a.n_avec + a.n_faire_faire + a.n_autonome > 0), "
         "rangs AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY usager_id ORDER BY date, id) AS r1, "
         "ROW_NUMBER() OVER (PARTITION BY usager_id ORDER BY date DESC, id DESC) AS r2, "
         "COUNT(*) OVER (PARTITION BY usager_id) AS n FROM visites), "
@@ -433,6 +501,9 @@ INDICATEURS: list[Indicateur] = [
                unite="rendez-vous", entete="Réservé par"),
     Indicateur("rdv_motif", "Rendez-vous par motif", rdv_par_motif, None, unite="rendez-vous", entete="Motif",
                par_categorie=True),
+    Indicateur("rappels", "Rappels de rendez-vous et d'ateliers (SMS, e-mail)", rappels, RAPPELS,
+               unite="messages", entete="Issue",
+               note="Taux de remise : envoyés et remis / (envoyés + échecs) ; l'e-mail n'a pas d'accusé."),
     Indicateur("demarches_organisme", "Démarches par organisme", demarches_par_organisme, organismes,
                unite="démarches", entete="Organisme"),
     Indicateur("demarches_procedure", "Démarches les plus fréquentes", demarches_par_procedure, None,
@@ -513,7 +584,7 @@ def nb_usagers(periode, perimetre):
 
 def nb_demarches(periode, perimetre):
     acts, params = courantes(periode, perimetre)
-    return _scalaire(f"SELECT COUNT(*) FROM ({acts}) a JOIN {DEM} d ON d.activite_id = a.id", params)
+    return _scalaire(f"SELECT COALESCE(SUM(n_demarches), 0) FROM ({acts}) a", params)
 
 
 def heures(periode, perimetre):
@@ -522,10 +593,10 @@ def heures(periode, perimetre):
 
 
 def part_autonome(periode, perimetre):
-    query, params = _etapes(periode, perimetre)
+    acts, params = courantes(periode, perimetre)
     return _scalaire(
-        "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE categorie IN ('faire_faire', 'autonome')) "
-        f"/ NULLIF(COUNT(*), 0), 1) FROM ({query}) t",
+        "SELECT ROUND(100.0 * SUM(n_faire_faire + n_autonome) "
+        f"/ NULLIF(SUM(n_a_la_place + n_avec + n_faire_faire + n_autonome), 0), 1) FROM ({acts}) a",
         params,
     )
 
@@ -559,4 +630,5 @@ CHIFFRES_CLES = [
     ("part_autonome", "Part d'étapes faites par la personne (faire faire, laisser faire)", part_autonome, "%"),
     ("attente_mediane", "Attente médiane sans rendez-vous", attente_mediane, "min"),
     ("taux_absence", "Taux d'absence aux rendez-vous", taux_absence, "%"),
+    ("taux_remise_rappels", "Rappels remis (accusé de réception)", taux_remise_rappels, "%"),
 ]

@@ -124,3 +124,66 @@ class Destinataire(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class ResumeActivite(models.Model):
+    """Rollup of the session log: one row per journal activity (every version), with its step counts
+    by posture. Filled incrementally (the journal is append-only: new ids only) by
+    ``pilotage.rollup.rafraichir``; ``courante`` is false once a correction or a cancellation
+    supersedes the entry, or for a cancellation entry itself. Derived data: can be rebuilt."""
+
+    activite_id = models.BigIntegerField(primary_key=True)
+    mds_id = models.BigIntegerField()
+    date = models.DateField()
+    nature = models.CharField(max_length=24)
+    source = models.CharField(max_length=24, blank=True)
+    usager_id = models.BigIntegerField(null=True)
+    mediateur_id = models.BigIntegerField(null=True)
+    duree_minutes = models.PositiveIntegerField()
+    courante = models.BooleanField(default=True)
+    n_demarches = models.PositiveIntegerField(default=0)
+    n_a_la_place = models.PositiveIntegerField(default=0)
+    n_avec = models.PositiveIntegerField(default=0)
+    n_faire_faire = models.PositiveIntegerField(default=0)
+    n_autonome = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "résumé d'activité (agrégat)"
+        indexes = [
+            models.Index(fields=["mds_id", "date"], name="resume_mds_date", condition=models.Q(courante=True)),
+            models.Index(fields=["date"], name="resume_date", condition=models.Q(courante=True)),
+            models.Index(fields=["usager_id", "date"], name="resume_usager_date", condition=models.Q(courante=True)),
+            models.Index(fields=["mediateur_id", "date"], name="resume_mediateur_date"),
+        ]
+
+    def __str__(self):
+        return f"Activité {self.activite_id} du {self.date:%d/%m/%Y}"
+
+
+class ResumeDemarche(models.Model):
+    """Rollup of the session log's démarches (one row per journal démarche) with the activity's
+    date, scope and currency copied in: démarche indicators read it without joining the journal."""
+
+    demarche_id = models.BigIntegerField(primary_key=True)
+    activite_id = models.BigIntegerField()
+    mds_id = models.BigIntegerField()
+    mediateur_id = models.BigIntegerField(null=True)
+    date = models.DateField()
+    nature = models.CharField(max_length=24)
+    courante = models.BooleanField(default=True)
+    organisme_code = models.CharField(max_length=40, blank=True)
+    demarche_code = models.CharField(max_length=60, blank=True)
+    resultat = models.CharField(max_length=32, blank=True)
+    oriente_vers = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = "résumé de démarche (agrégat)"
+        indexes = [
+            models.Index(fields=["mds_id", "date"], name="resdem_mds_date", condition=models.Q(courante=True)),
+            models.Index(fields=["date"], name="resdem_date", condition=models.Q(courante=True)),
+            models.Index(fields=["mediateur_id", "date"], name="resdem_mediateur_date"),
+            models.Index(fields=["activite_id"], name="resdem_activite"),
+        ]
+
+    def __str__(self):
+        return f"Démarche {self.demarche_id}"

@@ -95,9 +95,32 @@ def _refuse_urls(url, *args, **kwargs):
     raise ValueError("Aucune ressource externe dans un rapport.")
 
 
+# In the Département's PDF these tables keep one row per MDS; the others show the Département's
+# totals (the XLSX and CSV keep every MDS row of every table).
+DETAIL_PAR_MDS = {"sources", "usagers"}
+
+
+def compacter(tableau):
+    """The total row of a per-MDS table as a one-column table (categories as rows)."""
+    from dataclasses import replace
+
+    if tableau.total is None or tableau.entete_lignes != "MDS" or tableau.cle in DETAIL_PAR_MDS:
+        return tableau
+    values = tableau.total[: len(tableau.colonnes)]
+    return replace(
+        tableau,
+        entete_lignes="Catégorie",
+        colonnes=["Département"],
+        lignes=[(label, [value]) for label, value in zip(tableau.colonnes, values, strict=True)],
+        total=[tableau.total[-1]] if tableau.total_colonne else None,
+        total_colonne=False,
+    )
+
+
 def rendre_pdf(rapport: Rapport, tableaux, chiffres) -> bytes:
     from weasyprint import HTML
 
+    tableaux = [compacter(t) for t in tableaux]
     blocs = [{"tableau": t, "svg": charts.graphique(t, f"g-{t.cle}")} for t in tableaux]
     html = render_to_string(
         "pilotage/rapport_pdf.html",

@@ -190,16 +190,21 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
     nrows, ncols = len(values), len(values[0])
     statuses = [[PRIMAIRE if 0 < v < SEUIL else PUBLIE for v in row] for row in values]
     retenue = False
+    # Adding a mask only adds arcs to the residual graph: a protected cell stays protected.
+    protected: set = set()
+
+    def first_unprotected():
+        for a in range(nrows):
+            for b in range(ncols):
+                if statuses[a][b] == PUBLIE or (a, b) in protected:
+                    continue
+                if _cycle(values, statuses, a, b) is None:
+                    return a, b
+                protected.add((a, b))
+        return None
+
     while not retenue:
-        unprotected = next(
-            (
-                (a, b)
-                for a in range(nrows)
-                for b in range(ncols)
-                if statuses[a][b] != PUBLIE and _cycle(values, statuses, a, b) is None
-            ),
-            None,
-        )
+        unprotected = first_unprotected()
         if unprotected is None:
             break
         i, j = unprotected
@@ -229,7 +234,11 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
         # otherwise mask the cheapest cell of its row/column and look again.
         chosen = next((c for c in sorted(same_line, key=cost) if protects(c)), None)
         if chosen is None:
-            chosen = next((c for c in sorted(everywhere, key=cost) if c not in same_line and protects(c)), None)
+            # A single new mask can close a cycle only if its row and its column already hold masks.
+            rows_masked = {a for a in range(nrows) for b in range(ncols) if statuses[a][b] != PUBLIE}
+            cols_masked = {b for a in range(nrows) for b in range(ncols) if statuses[a][b] != PUBLIE}
+            useful = [c for c in everywhere if c not in same_line and c[0] in rows_masked and c[1] in cols_masked]
+            chosen = next((c for c in sorted(useful, key=cost) if protects(c)), None)
         if chosen is None:
             pool = same_line or everywhere
             chosen = min(pool, key=cost) if pool else None

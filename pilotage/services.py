@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.models import MDS
 
 from . import indicators
+from .rollup import rafraichir
 from .tableaux import construire
 
 
@@ -35,6 +36,7 @@ def noms_mds(perimetre) -> dict[int, str]:
 
 
 def chiffres_cles(periode, perimetre) -> list[ChiffreCle]:
+    rafraichir()
     precedente = periode.precedente()
     return [
         ChiffreCle(cle, libelle, fn(periode, perimetre), fn(precedente, perimetre), unite)
@@ -48,6 +50,7 @@ def _applicable(cle, perimetre) -> bool:
 
 
 def tableaux(periode, perimetre, cles=None) -> list:
+    rafraichir()
     noms = noms_mds(perimetre)
     chosen = [i for i in indicators.INDICATEURS if (cles is None or i.cle in cles) and _applicable(i.cle, perimetre)]
     return [construire(i, periode, perimetre, noms) for i in chosen]

@@ -13,7 +13,20 @@ PERIODIC_TASKS = [
         "task": "pilotage.tasks.rapports_mensuels",
         "crontab": {"minute": "0", "hour": "6", "day_of_month": "1"},
     },
+    {
+        # Keep the session-log rollup warm (dashboards also refresh it incrementally on each view).
+        "name": "pilotage.rafraichir_resumes",
+        "task": "pilotage.tasks.rafraichir_resumes",
+        "every": 300,
+    },
 ]
+
+
+@shared_task(time_limit=10 * 60, soft_time_limit=9 * 60)
+def rafraichir_resumes() -> int:
+    from .rollup import rafraichir
+
+    return rafraichir()
 
 
 @shared_task(time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True)

@@ -28,6 +28,7 @@ from core.roles import Role
 from mediation.services import annuler_accompagnement, corriger_accompagnement, log_atelier_seance
 from pilotage import indicators, services
 from pilotage.periode import PARIS, Perimetre, Periode
+from pilotage.rollup import rafraichir
 from tests.accueil.factories import MotifFactory
 from tests.ateliers.factories import SeanceFactory
 from tests.mediation.factories import item, log
@@ -98,6 +99,7 @@ def world(mds_a, mds_b, make_user):
     for statut, canal in [("honore", "accueil"), ("honore", "accueil"), ("honore", "borne"), ("absent", "orientation"),
                           ("excuse", "mediateur")]:  # fmt: skip
         RendezVous.objects.create(mds=mds_a, motif=motif, debut=at(8), fin=at(8, 10, 30), canal=canal, statut=statut)
+    rafraichir()  # the rollup the indicators read (dashboards and reports refresh it themselves)
     return {"med_a": med_a, "mds_a": mds_a, "mds_b": mds_b}
 
 
@@ -237,3 +239,27 @@ def test_quarter_and_twelve_months(world):
     y = Periode("12mois", dt.date(2026, 10, 1))
     assert indicators.nb_accompagnements(y, scope_a(world)) == 6
     assert timezone.is_aware(y.debut_dt) and y.debut == dt.date(2025, 11, 1)
+
+
+def test_reminder_delivery(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Message
+
+    ct = ContentType.objects.get_for_model(RendezVous)
+    specs = [
+        ("rappel_rdv_j2", "envoye", "livre"),
+        ("rappel_rdv_j2", "envoye", "livre"),
+        ("rappel_rdv_jour", "envoye", "non_livre"),
+        ("rappel_atelier", "echec", ""),
+        ("rappel_rdv_j2", "annule", ""),
+        ("confirmation_rdv", "envoye", "livre"),  # not a reminder: not counted
+    ]
+    for k, (kind, status, delivery) in enumerate(specs):
+        Message.objects.create(
+            mds=world["mds_a"], kind=kind, channel="sms", recipient="+33600000000",
+            object_type=ct, object_id=k, send_at=at(7), status=status, delivery=delivery,
+        )  # fmt: skip
+    r = values("rappels", scope_a(world))
+    assert (r[(None, "remis")], r[(None, "non_remis")], r[(None, "echec")], r[(None, "annule")]) == (2, 1, 1, 1)
+    assert indicators.taux_remise_rappels(OCT, scope_a(world)) == pytest.approx(50.0)  # 2 / (3 sent + 1 failed)

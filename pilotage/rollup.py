@@ -1,0 +1,79 @@
+# ruff: noqa: S608 — SQL text is built from table names only; every value is a parameter.
+"""Incremental rollup of the session log into ``pilotage_resumeactivite`` (see the model).
+
+``rafraichir()`` inserts the activities not yet summarized — ids above the last summarized one, with
+a margin of ``MARGE`` ids below it for entries whose transaction committed late — with their step
+counts, then marks superseded versions as not current (the journal is append-only).
+It runs before every dashboard, report and export (cheap when nothing is new: one indexed MAX), and
+every 5 minutes from beat. Serialized by a transaction-level advisory lock."""
+
+from django.db import connection, transaction
+
+from mediation.models import JournalActivite, JournalDemarche, JournalEtape
+
+from .models import ResumeActivite, ResumeDemarche
+
+ACT = JournalActivite._meta.db_table
+DEM = JournalDemarche._meta.db_table
+ETA = JournalEtape._meta.db_table
+RES = ResumeActivite._meta.db_table
+RDM = ResumeDemarche._meta.db_table
+LOCK = 4243
+MARGE = 1000
+
+
+@transaction.atomic
+def rafraichir() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RES}")
+        last = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RDM}")
+        last_dem = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {ACT} a WHERE a.id > %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id)) OR EXISTS (SELECT 1 FROM {DEM} d "
+            f"WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r WHERE r.demarche_id = d.id))",
+            [last - MARGE, last_dem - MARGE],
+        )
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RES}", [MARGE])
+        last = cursor.fetchone()[0]
+        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])
+        last_dem = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {RES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, duree_minutes, "
+            "courante, n_demarches, n_a_la_place, n_avec, n_faire_faire, n_autonome) "
+            "SELECT a.id, a.mds_id, a.date, a.nature, a.source, a.usager_id, a.mediateur_id, a.duree_minutes, "
+            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
+            "COALESCE(d.n, 0), COALESCE(e.alp, 0), COALESCE(e.avec, 0), COALESCE(e.ff, 0), COALESCE(e.auto, 0) "
+            f"FROM {ACT} a "
+            f"LEFT JOIN (SELECT activite_id, COUNT(*) AS n FROM {DEM} WHERE activite_id > %s GROUP BY activite_id) d "
+            "ON d.activite_id = a.id "
+            "LEFT JOIN (SELECT d.activite_id, COUNT(*) FILTER (WHERE e.posture = 'a_la_place') AS alp, "
+            "COUNT(*) FILTER (WHERE e.posture = 'avec') AS avec, "
+            "COUNT(*) FILTER (WHERE e.posture = 'faire_faire') AS ff, "
+            f"COUNT(*) FILTER (WHERE e.posture = 'autonome') AS auto FROM {DEM} d JOIN {ETA} e ON e.demarche_id = d.id "
+            "WHERE d.activite_id > %s GROUP BY d.activite_id) e ON e.activite_id = a.id "
+            "WHERE a.id > %s ON CONFLICT (activite_id) DO NOTHING",
+            [last, last, last],
+        )
+        inserted = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {RDM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, courante, "
+            "organisme_code, demarche_code, resultat, oriente_vers) "
+            "SELECT d.id, a.id, a.mds_id, a.mediateur_id, a.date, a.nature, "
+            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
+            "d.organisme_code, d.demarche_code, d.resultat, d.oriente_vers "
+            f"FROM {DEM} d JOIN {ACT} a ON a.id = d.activite_id WHERE d.activite_id > %s "
+            "ON CONFLICT (demarche_id) DO NOTHING",
+            [last_dem],
+        )
+        for table in (RES, RDM):
+            cursor.execute(
+                f"UPDATE {table} SET courante = false WHERE courante AND activite_id IN "
+                f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL)",
+                [min(last, last_dem)],
+            )
+    return inserted
