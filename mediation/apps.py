@@ -6,6 +6,8 @@ class MediationConfig(AppConfig):
     verbose_name = "Médiation numérique"
 
     def ready(self):
+        from notifications.enums import Kind
+        from notifications.registry import register_relevance
         from usagers import hooks
 
         from . import history, services
@@ -20,3 +22,4 @@ class MediationConfig(AppConfig):
         )
         hooks.register_anonymizer(services.anonymiser_usager)
         hooks.register_exporter(services.exporter_usager)
+        register_relevance("mediation.Accompagnement", services.recapitulatif_encore_utile, kinds=[Kind.RECAPITULATIF])

@@ -1,10 +1,14 @@
 """The visitor's récapitulatif: plain French, no secret, no internal note.
 
 The short text for SMS/e-mail follows the reminder rule (domain brief §8): no organisme, no reason,
-no word « social »."""
+no démarche name, no word « social » — only where to find the paper récapitulatif, the next
+appointment, a reminder to bring the documents and to keep one's passwords. It is the ``texte`` of
+the notifications message ``Kind.RECAPITULATIF`` (the message adds the date and the MDS address)."""
 
 from django.core.exceptions import FieldError
 from django.utils import timezone
+
+from notifications.content import RECAP_MAX, format_date, normalize_language
 
 from .enums import RESULTATS_OUVERTS, Resultat, SensOrientation
 from .models import Partenaire
@@ -51,8 +55,12 @@ def recapitulatif(accompagnement) -> dict:
                     orientations.append(None)
     partenaires = list(Partenaire.objects.for_mds(accompagnement.mds_id).filter(actif=True)[:5])
     pieces = list(dict.fromkeys(pieces))
+    prochain_rdv = prochain_rendez_vous(accompagnement)
     return {
-        "prochain_rdv": prochain_rendez_vous(accompagnement),
+        "texte_court": texte_message(
+            language="fr", prochain_debut=prochain_rdv.debut if prochain_rdv else None, documents=bool(pieces)
+        ),
+        "prochain_rdv": prochain_rdv,
         "mds": accompagnement.mds,
         "date": accompagnement.date,
         "faits": faits,
@@ -62,7 +70,6 @@ def recapitulatif(accompagnement) -> dict:
         "partenaires_orientes": [o for o in orientations if o is not None],
         "partenaires": partenaires,
         "rappel": RAPPEL_MOTS_DE_PASSE,
-        "texte_court": texte_court(accompagnement, faits=faits, a_faire=a_faire, pieces=pieces),
     }
 
 
@@ -87,15 +94,45 @@ def prochain_rendez_vous(accompagnement):
         return None
 
 
-def texte_court(accompagnement, *, faits, a_faire, pieces) -> str:
-    """SMS / e-mail text: counts and practical information only."""
-    done = sum(1 for f in faits if f["resultat"] == PHRASES[Resultat.FINALISEE])
-    parts = [f"MDS {accompagnement.mds.commune or accompagnement.mds.nom}, passage du {accompagnement.date:%d/%m/%Y}."]
-    if done:
-        parts.append(f"{done} démarche{'s' if done > 1 else ''} terminée{'s' if done > 1 else ''}.")
-    if a_faire:
-        parts.append(f"{len(a_faire)} à poursuivre.")
-    if pieces:
-        parts.append("Pensez aux documents notés sur votre récapitulatif.")
-    parts.append("Gardez vos mots de passe pour vous.")
-    return " ".join(parts)
+# (intro, next appointment, documents, passwords) per language. Never an organisme, a démarche,
+# a reason or the word « social » (notifications.content refuses them anyway).
+MESSAGE_PARTS = {
+    "fr": (
+        "Récapitulatif disponible à l'accueil.",
+        " Prochain rendez-vous : {date} à {heure}.",
+        " Apportez les documents demandés.",
+        " Gardez vos mots de passe pour vous.",
+    ),
+    "en": (
+        "Summary available at the reception desk.",
+        " Next appointment: {date} at {heure}.",
+        " Bring the requested documents.",
+        " Keep your passwords to yourself.",
+    ),
+    "ar": (
+        "ملخصك متوفر في الاستقبال.",
+        " موعدك القادم: {date} الساعة {heure}.",
+        " أحضر الوثائق المطلوبة.",
+        " احتفظ بكلمات المرور لنفسك.",
+    ),
+}
+
+
+def texte_message(*, language: str, prochain_debut=None, documents: bool = False) -> str:
+    """Text of the récapitulatif SMS / e-mail (≤ ``RECAP_MAX`` characters, so never cut).
+
+    The intro and the next appointment always; then the password reminder, then the documents
+    reminder, each only if it still fits."""
+    language = normalize_language(language)
+    intro, rdv, docs, mdp = MESSAGE_PARTS[language]
+    rdv_text = ""
+    if prochain_debut is not None:
+        date, heure = format_date(prochain_debut, language)
+        rdv_text = rdv.format(date=date, heure=heure)
+    length = len(intro) + len(rdv_text)
+    keep = {}
+    for key, part in (("mdp", mdp), ("docs", docs if documents else "")):
+        if part and length + len(part) <= RECAP_MAX:
+            keep[key] = part
+            length += len(part)
+    return intro + rdv_text + keep.get("docs", "") + keep.get("mdp", "")

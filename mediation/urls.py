@@ -10,6 +10,11 @@ urlpatterns = [
     path("etape/", views.ligne_etape, name="etape"),
     path("accompagnements/<int:pk>/", views.detail, name="detail"),
     path("accompagnements/<int:pk>/recapitulatif/", views.recapitulatif, name="recapitulatif"),
+    path(
+        "accompagnements/<int:pk>/recapitulatif/envoyer/",
+        views.recapitulatif_envoyer,
+        name="recapitulatif_envoyer",
+    ),
     path("accompagnements/<int:pk>/corriger/", views.corriger, name="corriger"),
     path("accompagnements/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("revue/", views.revue, name="revue"),

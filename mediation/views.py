@@ -241,8 +241,27 @@ def detail(request, pk):
             "page_title": "Accompagnement enregistré",
             "acc": accompagnement,
             "recap": recap.recapitulatif(accompagnement),
+            "envoi": services.envoi_recapitulatif(accompagnement),
         },
     )
+
+
+@login_required
+@require("mediation.log")
+@require_POST
+def recapitulatif_envoyer(request, pk):
+    """Send the récapitulatif to the visitor by SMS or e-mail (once)."""
+    accompagnement = get_scoped_or_404(Accompagnement, request, pk=pk)
+    try:
+        message = services.envoyer_recapitulatif(accompagnement=accompagnement)
+    except services.RecapitulatifDejaEnvoye:
+        messages.warning(request, services.RECAP_DEJA_ENVOYE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        canal = "par SMS" if message.channel == "sms" else "par e-mail"
+        messages.success(request, f"Le récapitulatif part {canal} dans un instant.")
+    return redirect("mediation:detail", pk=accompagnement.pk)
 
 
 @login_required

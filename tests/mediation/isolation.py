@@ -15,7 +15,7 @@ EXEMPT = {
 def cases(mds_b):
     tuteur = UserFactory(role=Role.TUTEUR, mds=mds_b)
     stagiaire = UserFactory(role=Role.MEDIATEUR, mds=mds_b, stagiaire=True, tuteur=tuteur)
-    usager = UsagerFactory(mds=mds_b)
+    usager = UsagerFactory(mds=mds_b, canal_contact="sms", telephone="+33612345678")
     acc = log(mds_b, stagiaire, usager=usager, items=[item(postures={"saisie": "a_la_place"})])
     revue = Revue.objects.get(demarche_realisee__accompagnement=acc)
     orientation = orienter(mds=mds_b, emetteur=stagiaire, sens="vers_travailleur_social", usager=usager)
@@ -23,6 +23,7 @@ def cases(mds_b):
     return {
         "mediation:detail": {"pk": acc.pk},
         "mediation:recapitulatif": {"pk": acc.pk},
+        "mediation:recapitulatif_envoyer": {"pk": acc.pk},
         "mediation:supprimer": {"pk": acc.pk},
         "mediation:corriger": {"pk": acc.pk},
         "mediation:revue_acquitter": {"pk": revue.pk},

@@ -52,7 +52,7 @@ def test_recapitulatif_content_and_no_secrets(mds_a, mediateur, client_for):
     sms = recap["texte_court"].lower()
     for word in FORBIDDEN_IN_SMS + ("logement", "13-2026-xyz"):
         assert word not in sms
-    assert "1 à poursuivre" in sms
+    assert "Apportez les documents" in recap["texte_court"]  # a document is still to bring
 
 
 def test_history_section_is_registered_and_bounded(mds_a, mediateur, django_assert_max_num_queries):
