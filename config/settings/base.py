@@ -54,7 +54,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +174,8 @@ PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 # --- I18n -----------------------------------------------------------------------------------------
+# Staff screens are in French whatever the browser asks (no LocaleMiddleware); the kiosk switches
+# language per request from the visitor's choice (accueil.borne.decorators.kiosk_view).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

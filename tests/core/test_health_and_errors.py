@@ -56,3 +56,9 @@ def test_security_headers_and_no_third_party_sources(client):
     assert response["X-Frame-Options"] == "DENY"
     body = response.content.decode()
     assert "https://" not in body and "http://" not in body.replace("http://testserver", "")
+
+
+def test_staff_pages_stay_french_whatever_the_browser_language(client):
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = response.content.decode()
+    assert 'lang="fr"' in body and "Mot de passe" in body and "Password" not in body
