@@ -149,16 +149,16 @@ VISITEURS = [("nouveaux", "Nouveaux usagers"), ("revenus", "Usagers déjà accom
 
 def usagers_nouveaux_revenus(periode, perimetre):
     """Distinct identified visitors accompanied in the period; "new" = first current accompaniment
-    ever (any MDS, any mediator) inside the period."""
+    ever (any MDS, any mediator) inside the period, i.e. no current accompaniment before it (one
+    indexed probe per visitor on ``(usager_id, date)`` instead of each visitor's whole history)."""
     acts, params = courantes(periode, perimetre)
-    history = (
-        f"SELECT r.usager_id, MIN(r.date) AS premiere FROM {RES} r WHERE r.courante "
-        "AND r.nature = 'accompagnement' AND r.usager_id IN (SELECT usager_id FROM p) GROUP BY r.usager_id"
-    )
     return sql(
-        f"WITH p AS ({acts} AND a.usager_id IS NOT NULL), h AS ({history}) "
+        f"WITH p AS ({acts} AND a.usager_id IS NOT NULL), "
+        "h AS (SELECT u.usager_id, EXISTS (SELECT 1 FROM "
+        f"{RES} r WHERE r.courante AND r.nature = 'accompagnement' AND r.usager_id = u.usager_id "
+        "AND r.date < %s) AS ancien FROM (SELECT DISTINCT usager_id FROM p) u) "
         "SELECT mds_id, categorie, COUNT(DISTINCT usager_id) FROM ("
-        "SELECT p.mds_id, p.usager_id, CASE WHEN h.premiere >= %s THEN 'nouveaux' ELSE 'revenus' END AS categorie "
+        "SELECT p.mds_id, p.usager_id, CASE WHEN h.ancien THEN 'revenus' ELSE 'nouveaux' END AS categorie "
         "FROM p JOIN h ON h.usager_id = p.usager_id) t GROUP BY GROUPING SETS ((mds_id, categorie), (categorie))",
         [*params, periode.debut],
     )
@@ -348,27 +348,28 @@ PROGRESSION = [
 def progression_autonomie(periode, perimetre):
     """For visitors seen in the period with ≥ 2 accompaniments that have steps (up to the end of the
     period): mean share of autonomous steps (faire faire + laisser faire) at their first
-    accompaniment ever and at their last one of the period."""
+    accompaniment ever and at their last one of the period.
+
+    Per visitor seen, two indexed ``LIMIT 1`` probes on ``(usager_id, date)`` fetch the first and the
+    last accompaniment with steps; "≥ 2" is "first ≠ last" (the order by date, id is total)."""
     history, hparams = courantes(periode, perimetre, depuis=False)
     seen, sparams = courantes(periode, perimetre)
+    total = "(a.n_a_la_place + a.n_avec + a.n_faire_faire + a.n_autonome)"
+    part = f"100.0 * (a.n_faire_faire + a.n_autonome) / {total}"
     return sql(
         f"WITH vus AS (SELECT DISTINCT usager_id FROM ({seen}) a WHERE a.usager_id IS NOT NULL), "
-        "visites AS ("
-        "SELECT a.id, a.usager_id, a.mds_id, a.date, "
-        "100.0 * (a.n_faire_faire + a.n_autonome) / (a.n_a_la_place + a.n_avec + a.n_faire_faire + a.n_autonome) "
-        f"AS part FROM ({history}) a WHERE a.usager_id IN (SELECT usager_id FROM vus) "
-        "AND a.n_a_la_place + a.n_avec + a.n_faire_faire + a.n_autonome > 0), "
-        "rangs AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY usager_id ORDER BY date, id) AS r1, "
-        "ROW_NUMBER() OVER (PARTITION BY usager_id ORDER BY date DESC, id DESC) AS r2, "
-        "COUNT(*) OVER (PARTITION BY usager_id) AS n FROM visites), "
-        "par_usager AS (SELECT usager_id, MAX(mds_id) FILTER (WHERE r2 = 1) AS mds_id, "
-        "MAX(part) FILTER (WHERE r1 = 1) AS premiere, MAX(part) FILTER (WHERE r2 = 1) AS derniere, "
-        "MAX(date) FILTER (WHERE r2 = 1) AS derniere_date FROM rangs WHERE n >= 2 GROUP BY usager_id) "
+        "par_usager AS (SELECT v.usager_id, d.mds_id, f.part AS premiere, d.part AS derniere, "
+        "d.date AS derniere_date FROM vus v "
+        f"CROSS JOIN LATERAL (SELECT a.id, a.mds_id, a.date, {part} AS part FROM ({history}) a "
+        f"WHERE a.usager_id = v.usager_id AND {total} > 0 ORDER BY a.date DESC, a.id DESC LIMIT 1) d "
+        f"CROSS JOIN LATERAL (SELECT a.id, {part} AS part FROM ({history}) a "
+        f"WHERE a.usager_id = v.usager_id AND {total} > 0 ORDER BY a.date, a.id LIMIT 1) f "
+        "WHERE f.id <> d.id AND d.date >= %s) "
         "SELECT mds_id, v.categorie, CASE WHEN v.categorie = 'usagers' THEN COUNT(*)::numeric "
         "ELSE ROUND(AVG(v.x), 1) END FROM par_usager "
         "CROSS JOIN LATERAL (VALUES ('usagers', NULL::numeric), ('premiere', premiere), ('derniere', derniere)) "
-        "AS v(categorie, x) WHERE derniere_date >= %s GROUP BY GROUPING SETS ((mds_id, v.categorie), (v.categorie))",
-        [*sparams, *hparams, periode.debut],
+        "AS v(categorie, x) GROUP BY GROUPING SETS ((mds_id, v.categorie), (v.categorie))",
+        [*sparams, *hparams, *hparams, periode.debut],
     )
 
 
