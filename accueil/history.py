@@ -18,7 +18,13 @@ def history_context(request, usager):
     passages = list(
         Passage.objects.filter(usager=usager, mds=usager.mds).select_related("motif").order_by("-arrivee_le")[:LIMIT]
     )
-    return {"rendez_vous": rendez_vous, "passages": passages, "limit": LIMIT}
+    return {
+        "rendez_vous": rendez_vous,
+        "passages": passages,
+        "limit": LIMIT,
+        "usager": usager,
+        "can_book": can(request.user, "accueil.rdv") and usager.anonymise_le is None,
+    }
 
 
 def anonymize_usager(usager):

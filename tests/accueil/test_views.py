@@ -307,3 +307,12 @@ def test_agenda_offers_check_in_for_today(desk, make_user, client_for):
     assert response.url.startswith(reverse("accueil:agenda"))
     rdv.refresh_from_db()
     assert rdv.statut == StatutRendezVous.HONORE
+
+
+def test_visitor_page_offers_booking_for_this_visitor(client_for, make_user, mds_a):
+    from core.roles import Role
+    from tests.usagers.factories import UsagerFactory
+
+    usager = UsagerFactory(mds=mds_a)
+    body = client_for(make_user(Role.ACCUEIL)).get(reverse("usagers:detail", kwargs={"pk": usager.pk})).content.decode()
+    assert f'href="/accueil/rendez-vous/nouveau/?usager={usager.pk}"' in body
