@@ -41,9 +41,9 @@ def client_for():
     """client_for(user) → a Django test client logged in as ``user``."""
 
     def make(user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        from tests.auth_helpers import login_client
+
+        return login_client(Client(), user)
 
     return make
 
