@@ -6,11 +6,14 @@ class MediationConfig(AppConfig):
     verbose_name = "Médiation numérique"
 
     def ready(self):
+        from core.journal_integrity import register_journal
         from notifications.enums import Kind
         from notifications.registry import register_relevance
         from usagers import hooks
 
-        from . import history, services
+        from . import history, sceau, services
+
+        register_journal("Journal de séance", verify=sceau.verify, checkpoint=sceau.checkpoint)
 
         hooks.register_history_section(
             hooks.HistorySection(

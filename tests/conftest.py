@@ -16,6 +16,20 @@ def pytest_sessionfinish(session, exitstatus):
     devservers.stop_if_started_here()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database is created and migrated by the owner role; the tests then run as the
+    application role, like the web server and the worker (core/db_roles.py), so journal protections
+    are exercised by the real connection."""
+    from django.conf import settings
+
+    from core.db_roles import use_credentials
+
+    use_credentials(settings.DATABASE_APP)
+    yield
+    use_credentials(settings.DATABASE_OWNER)
+
+
 @pytest.fixture
 def mds_a(db):
     return MDSFactory(code="AAA", nom="MDS Alpha", commune="Marseille")

@@ -89,9 +89,22 @@ TEMPLATES = [
 ]
 
 # --- Data stores: one code path decides embedded vs given servers (core/devservers.py) ----------
-DATABASES = {"default": env.db_url_config(devservers.database_url())}
-# A Unix-socket directory travels percent-encoded in the URL's host part.
-DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"] or "")
+# Two roles (docs/securite.md): DATABASE_URL is the application's role (web, worker, beat), which
+# cannot UPDATE/DELETE/TRUNCATE the journals nor disable their triggers; MIGRATION_DATABASE_URL is the
+# owner, used only by `migrate` (core/management/commands/migrate.py) and the test database set-up.
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    # A Unix-socket directory travels percent-encoded in the URL's host part.
+    config["HOST"] = unquote(config["HOST"] or "")
+    return config
+
+
+DATABASES = {"default": _database(devservers.database_url())}
+_CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
+DATABASE_APP = {k: DATABASES["default"].get(k) or "" for k in _CREDENTIALS}
+DATABASE_OWNER = {k: v or "" for k, v in _database(devservers.migration_database_url()).items() if k in _CREDENTIALS}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -248,6 +261,11 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Journals: key of the hash chains (docs/securite.md). Never stored in the database; the default
+# below is for development and tests only — production settings refuse it.
+DEV_JOURNAL_HMAC_KEY = "dev-only-journal-hmac-key-never-in-production-0123456789"
+JOURNAL_HMAC_KEY = env("JOURNAL_HMAC_KEY", default=DEV_JOURNAL_HMAC_KEY)
 
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"
