@@ -191,3 +191,18 @@ class PointDeControle(models.Model):
             "point", self.journal, self.nature, timestamp(self.created_at), self.numero, self.nombre, self.tete,
             self.precedent,
         )  # fmt: skip
+
+
+class CompteurTentatives(models.Model):
+    """Login-throttle counters used when Redis does not answer (core/throttle.py). Keys are hashes:
+    neither an address nor an e-mail is stored."""
+
+    cle = models.CharField(max_length=120, unique=True)
+    nombre = models.BigIntegerField(default=0)
+    expire_le = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "compteur de tentatives"
+
+    def __str__(self):
+        return self.cle

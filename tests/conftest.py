@@ -17,7 +17,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
     """The test database is created and migrated by the owner role; the tests then run as the
     application role, like the web server and the worker (core/db_roles.py), so journal protections
     are exercised by the real connection."""
@@ -26,6 +26,10 @@ def django_db_setup(django_db_setup):
     from core.db_roles import use_credentials
 
     use_credentials(settings.DATABASE_APP)
+    from core import throttle
+
+    with django_db_blocker.unblock():
+        throttle.clear_all()  # login counters left in the test Redis by a previous run
     yield
     use_credentials(settings.DATABASE_OWNER)
 

@@ -161,12 +161,20 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS connectée] "
-# Failed logins: 5 per 5 minutes per account and 20 per minute per IP; lock-out is temporary.
+# Login and TOTP throttling is ours (core/throttle.py: per account, per address+account, credential
+# stuffing, short TOTP delay; PostgreSQL fallback when Redis is down): allauth's own cache-based
+# limits on those steps are off — its IP-wide "login" limit would lock a whole office out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/5m/key",
+    "login": None,
+    "login_failed": None,
+    "reauthenticate": None,
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+}
+MFA_FORMS = {
+    "authenticate": "core.forms.TOTPAuthenticateForm",
+    "reauthenticate": "core.forms.TOTPReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS connectée"
