@@ -128,18 +128,22 @@ def add_once(key: str, ttl: int) -> bool:
     return bool(_pg_incr(key, ttl, only_if_new=True)) if value is _MISSING else value
 
 
-def get(key: str) -> int:
-    """The counter — the larger of Redis's and PostgreSQL's, so counts made during an outage still
-    hold once Redis is back."""
-    value = _on_redis(lambda client: int(client.get(_prefixed(key)) or 0))
-    return _pg_get(key) if value is _MISSING else max(value, _pg_get(key))
-
-
-def _pg_get(key: str) -> int:
+def get_many(*keys: str) -> list[int]:
+    """The counters — for each, the larger of Redis's and PostgreSQL's, so counts made during an
+    outage still hold once Redis is back. One round trip to each store."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nombre FROM core_compteurtentatives WHERE cle = %s AND expire_le >= now()", [key])
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute(
+            "SELECT cle, nombre FROM core_compteurtentatives WHERE cle = ANY(%s) AND expire_le >= now()", [list(keys)]
+        )
+        stored = dict(cursor.fetchall())
+    cached = _on_redis(lambda client: client.mget([_prefixed(k) for k in keys]))
+    if cached is _MISSING:
+        cached = [None] * len(keys)
+    return [max(int(c or 0), stored.get(k, 0)) for k, c in zip(keys, cached, strict=True)]
+
+
+def get(key: str) -> int:
+    return get_many(key)[0]
 
 
 def delete(*keys: str) -> None:
@@ -206,10 +210,10 @@ def login_allowed(request, login: str) -> bool:
     """Checked before the password is even hashed (a flood costs no Argon2 time)."""
     account = account_key(login)
     keys = _keys(client_ip(request), account)
-    if get(keys["ip_account"]) >= IP_ACCOUNT[0] or get(keys["account"]) >= ACCOUNT[0]:
+    ip_account, per_account, stuffing = get_many(keys["ip_account"], keys["account"], keys["stuffing"])
+    if ip_account >= IP_ACCOUNT[0] or per_account >= ACCOUNT[0]:
         return False
-    stuffing = get(keys["stuffing"]) >= IP_STUFFING[0]
-    return not stuffing or account in known_accounts(request)
+    return stuffing < IP_STUFFING[0] or account in known_accounts(request)
 
 
 def login_failed(request, login: str) -> None:
@@ -232,10 +236,8 @@ def _totp_keys(user) -> tuple[str, str]:
 
 
 def totp_allowed(user) -> bool:
-    count_key, last_key = _totp_keys(user)
-    if get(count_key) < TOTP[0]:
-        return True
-    return time.time() - get(last_key) >= TOTP_DELAY
+    count, last = get_many(*_totp_keys(user))
+    return count < TOTP[0] or time.time() - last >= TOTP_DELAY
 
 
 def totp_failed(user) -> None:

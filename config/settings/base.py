@@ -181,6 +181,13 @@ MFA_TOTP_ISSUER = "MDS connectée"
 # Roles that must set up TOTP before anything else (core.middleware.MFARequiredMiddleware).
 MFA_REQUIRED_ROLES = ["directeur", "coordinateur", "admin"]
 
+# Argon2id (core/hashers.py); older PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
