@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.dates import PARIS
 from core.text_guard import guard_free_text
 
-from . import hooks, notifications
-from .calendar import PARIS, DeskCalendar
+from . import notifications
+from .calendar import DeskCalendar
 from .enums import (
     TRANSITIONS,
     ActionHistorique,
@@ -166,7 +167,6 @@ def book_appointment(
         _history(rdv, ActionHistorique.CREATION, user=booked_by, nouveau_debut=start, nouveau_statut=rdv.statut)
         _record_contact(rdv.usager_id, now)
         notifications.plan(rdv, now=now)
-        hooks.emit("booked", rdv.pk)
     return rdv
 
 
@@ -197,7 +197,6 @@ def reschedule_appointment(*, rendez_vous, start: datetime, mediateur="keep", us
             ancien_mediateur_id=old_mediateur,
         )
         notifications.plan(rdv, now=now)
-        hooks.emit("rescheduled", rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -220,8 +219,6 @@ def set_appointment_status(*, rendez_vous, statut: str, user=None, now=None) -> 
         rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
         _history(rdv, ActionHistorique.STATUT, user=user, ancien_statut=old, nouveau_statut=statut)
         notifications.status_changed(rdv, now=now)
-        event = "cancelled" if statut in (StatutRendezVous.ANNULE, StatutRendezVous.EXCUSE) else "status"
-        hooks.emit(event, rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -255,7 +252,6 @@ def mark_no_shows(*, now=None, grace_minutes: int = 30) -> int:
             rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
             _history(rdv, ActionHistorique.STATUT, ancien_statut=StatutRendezVous.A_VENIR, nouveau_statut=rdv.statut)
             notifications.status_changed(rdv, now=now)
-            hooks.emit("status", rdv.pk)
             changed += 1
     return changed
 

@@ -27,7 +27,7 @@ from .enums import (
     StatutOrientation,
     TypeLieu,
 )
-from .referentials import search_text
+from .search import search_text
 
 # ---------------------------------------------------------------------------------------------
 # Referentials (seeded by migration 0002, editable by coordinateurs in the admin)

@@ -8,16 +8,17 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core import events
+from core.locks import advisory_lock
 from notifications import services as outbox
 from notifications.content import normalize_language
 from notifications.models import Message
 from usagers.services import record_contact
 
-from . import notifications
+from . import notifications, referentials
 from .enums import (
     TRANSITIONS,
     Etape,
@@ -35,9 +36,11 @@ from .models import (
     JournalActivite,
     JournalDemarche,
     JournalEtape,
+    Organisme,
     Orientation,
     PieceDemandee,
     Revue,
+    Thematique,
 )
 
 CONSENT_ERROR = (
@@ -66,12 +69,15 @@ class DemarcheInput:
     orientation: OrientationInput | None = None
 
 
-def _advisory_lock(key: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+@transaction.atomic
+def charger_referentiels() -> None:
+    """Load the referentials when the tables are empty (e.g. after a test flushed the database).
+    Never overwrites what coordinateurs edited."""
+    if not Demarche.objects.exists():
+        referentials.load(Thematique, Organisme, Demarche)
 
 
-def check_demarche(item: DemarcheInput) -> DemarcheInput:
+def check_demarche(*, item: DemarcheInput) -> DemarcheInput:
     """Posture rules of one démarche; returns the démarche as it will be saved.
 
     - a reserved démarche is not logged as done: no steps, outcome ``orientee``, hand-off to a
@@ -135,7 +141,7 @@ def enregistrer_accompagnement(
 ) -> tuple[Accompagnement, bool]:
     """Save one sitting with its démarches, steps, checklists, hand-offs and review entries, then
     write the session log. Idempotent on ``cle``: a double-submitted form returns the first one."""
-    _advisory_lock(f"accompagnement:{cle}")
+    advisory_lock(f"mediation.accompagnement:{cle}")
     existing = Accompagnement.objects.filter(cle=cle).first()
     if existing is not None:
         if existing.mds_id != mds.pk:
@@ -147,7 +153,7 @@ def enregistrer_accompagnement(
         raise ValidationError({"passage": "Ce passage n'appartient pas à cette MDS."})
     if not demarches:
         raise ValidationError({"demarches": "Ajoutez au moins une démarche."})
-    items = [check_demarche(item) for item in demarches]
+    items = [check_demarche(item=item) for item in demarches]
     accompagnement = Accompagnement(
         mds=mds,
         usager=usager,
@@ -230,7 +236,7 @@ def corriger_accompagnement(
     accompagnement.full_clean()
     accompagnement.save()
     if demarches is not None:
-        items = [check_demarche(item) for item in demarches]
+        items = [check_demarche(item=item) for item in demarches]
         accompagnement.demarches.all().delete()
         _save_demarches(accompagnement, items, by=by)
     return journaliser_accompagnement(accompagnement=accompagnement, by=by)
@@ -240,7 +246,7 @@ def corriger_accompagnement(
 def annuler_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActivite | None:
     """Remove a sitting logged by mistake: the log keeps it, superseded by a cancellation entry."""
     key = f"accompagnement:{accompagnement.pk}"
-    _advisory_lock(key)
+    advisory_lock(f"mediation.journal:{key}")
     current = JournalActivite.objects.filter(cle=key, remplacee_par__isnull=True).first()
     entry = None
     if current is not None and not current.annulee:
@@ -312,7 +318,7 @@ def _current_signature(entry: JournalActivite, fields: list[str]) -> tuple:
 
 def _write_entry(*, key: str, activity: dict, demarches: list[dict], by) -> JournalActivite:
     """Append a new version of the entry ``key`` unless the current one already says the same."""
-    _advisory_lock(key)
+    advisory_lock(f"mediation.journal:{key}")
     current = (
         JournalActivite.objects.filter(cle=key, remplacee_par__isnull=True)
         .prefetch_related("demarches__etapes")
@@ -342,6 +348,7 @@ def _write_entry(*, key: str, activity: dict, demarches: list[dict], by) -> Jour
     return entry
 
 
+@transaction.atomic
 def journaliser_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActivite:
     """Write (or supersede) the session-log entry of a sitting: codes and pseudonymous reference only."""
     usager = accompagnement.usager
@@ -465,6 +472,7 @@ def journaliser_seance_atelier(event: events.EmargementCloture) -> JournalActivi
 # Hand-offs and review
 
 
+@transaction.atomic
 def orienter(
     *,
     mds,
@@ -538,6 +546,7 @@ def acquitter_revue(*, revue: Revue, tuteur, commentaire: str = "") -> Revue:
 # Visitor rights (registered in apps.py)
 
 
+@transaction.atomic
 def anonymiser_usager(usager) -> None:
     """Blank the free text and application references of the visitor's accompaniments and
     hand-offs. The session log holds neither, so statistics do not change."""

@@ -179,7 +179,7 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Paris"
+TIME_ZONE = "Europe/Paris"  # core.dates.PARIS
 USE_I18N = True
 USE_TZ = True
 
@@ -252,3 +252,6 @@ LOGGING = {
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"
 MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bouches-du-Rhône")
+
+# Rows per page of every paginated desk list (core.pagination.paginate).
+PAGE_SIZE = 25
