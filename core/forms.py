@@ -2,8 +2,8 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 
 from .models import User
-from .text_guard import FreeTextGuard
 from .services import ROLES_GRANTED_BY_DIRECTOR
+from .text_guard import FreeTextGuard
 
 
 class InvitationForm(forms.Form):
