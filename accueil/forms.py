@@ -4,19 +4,18 @@ from django import forms
 from django.utils import timezone
 
 from core.models import User
-from core.roles import Role
+from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
 from usagers.models import Usager
 
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutRendezVous
 from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, PlageOuverture
 
-DESK_ROLES = [Role.MEDIATEUR, Role.TUTEUR]
 STAFF_CHANNELS = [(c.value, c.label) for c in CanalReservation if c != CanalReservation.BORNE]
 
 
 def mediators_of(mds):
-    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=DESK_ROLES).order_by(
+    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv")).order_by(
         "first_name", "last_name"
     )
 

@@ -19,7 +19,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 logger = logging.getLogger("mds.journal")
@@ -74,11 +73,6 @@ def keyed_hash(*parts) -> str:
 
 def timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def advisory_lock(key: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 # --- Checkpoints -------------------------------------------------------------------------------

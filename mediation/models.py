@@ -26,7 +26,7 @@ from .enums import (
     StatutOrientation,
     TypeLieu,
 )
-from .referentials import search_text
+from .search import search_text
 
 # ---------------------------------------------------------------------------------------------
 # Referentials (seeded by migration 0002, editable by coordinateurs in the admin)
@@ -492,3 +492,9 @@ class SceauJournal(models.Model):
 
     def __str__(self):
         return f"sceau n° {self.numero} (activité {self.activite_id})"
+
+
+def passage_model():
+    """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
+    the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
+    return Accompagnement._meta.get_field("passage").related_model

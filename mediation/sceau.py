@@ -12,18 +12,18 @@ from django.utils import timezone
 
 from core.journal_integrity import (
     VerificationResult,
-    advisory_lock,
     keyed_hash,
     last_checkpoint,
     timestamp,
     verify_checkpoints,
     write_checkpoint,
 )
+from core.locks import advisory_lock
 
 from .models import JournalActivite, JournalDemarche, JournalEtape, SceauJournal
 
 JOURNAL = SceauJournal.JOURNAL_NAME
-LOCK_KEY = 7_311_2021_123
+LOCK_KEY = "mediation.sceau"
 
 
 def _fields(model, skip=()):

@@ -9,24 +9,19 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from core.journal_integrity import (
-    VerificationResult,
-    advisory_lock,
-    last_checkpoint,
-    verify_checkpoints,
-    write_checkpoint,
-)
+from core.journal_integrity import VerificationResult, last_checkpoint, verify_checkpoints, write_checkpoint
+from core.locks import advisory_lock
 
 from .enums import OperationJournal
 from .models import AccesJournal
 
 JOURNAL = AccesJournal.JOURNAL_NAME
-# Arbitrary constant key of the advisory lock that serialises journal writes (keeps the chain linear).
-JOURNAL_LOCK_KEY = 7_311_2021_122
+# The advisory lock that serialises journal writes (keeps the chain linear).
+JOURNAL_LOCK = "usagers.journal"
 
 
 def _lock() -> None:
-    advisory_lock(JOURNAL_LOCK_KEY)
+    advisory_lock(JOURNAL_LOCK)
 
 
 def _head() -> tuple[int, str]:

@@ -16,9 +16,10 @@ from django.utils.crypto import salted_hmac
 
 from accueil import selectors
 from accueil import services as accueil_services
-from accueil.calendar import PARIS, DeskCalendar
+from accueil.calendar import DeskCalendar
 from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutPassage, StatutRendezVous
 from accueil.models import Motif, Passage, RendezVous
+from core.dates import PARIS
 
 from . import codes
 from .models import CodeReservation

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accueil.calendar import PARIS
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
+from core.dates import PARIS
 
 from . import flows, ratelimit
 from .codes import format_code

@@ -207,7 +207,7 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Paris"
+TIME_ZONE = "Europe/Paris"  # core.dates.PARIS
 USE_I18N = True
 USE_TZ = True
 
@@ -285,3 +285,6 @@ JOURNAL_HMAC_KEY = env("JOURNAL_HMAC_KEY", default=DEV_JOURNAL_HMAC_KEY)
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"
 MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bouches-du-Rhône")
+
+# Rows per page of every paginated desk list (core.pagination.paginate).
+PAGE_SIZE = 25
