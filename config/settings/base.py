@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.CurrentMDSMiddleware",
     "core.middleware.MFARequiredMiddleware",
+    # After the MFA door: every visitor a staff page showed is journaled, one write per request.
+    "usagers.consultations.ConsultationJournalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
