@@ -24,14 +24,20 @@ def _consulted(user):
     )
 
 
+def _named(mds, user, prenom):
+    from usagers.services import create_usager
+
+    return create_usager(mds=mds, user=user, reference=f"{mds.code}-{prenom[:4].upper()}", prenom=prenom, nom="Martin")
+
+
 def _journal_inserts(queries):
     return [q for q in queries if q["sql"].startswith('INSERT INTO "usagers_accesjournal"')]
 
 
 def test_search_results_are_journaled_in_one_write(mds_a, mds_b, make_user, client_for):
     mediateur = make_user(Role.MEDIATEUR)
-    shown = [UsagerFactory(mds=mds_a, nom="Martin", prenom=p) for p in ("Alice", "Bruno", "Chloé")]
-    UsagerFactory(mds=mds_b, nom="Martin")  # another MDS: never shown, never journaled
+    shown = [_named(mds_a, mediateur, p) for p in ("Alice", "Bruno", "Chloé")]
+    _named(mds_b, make_user(Role.MEDIATEUR, mds=mds_b), "Denis")  # another MDS: never shown nor journaled
     client = client_for(mediateur)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("usagers:liste"), {"q": "martin"})
@@ -45,7 +51,7 @@ def test_search_results_are_journaled_in_one_write(mds_a, mds_b, make_user, clie
 
 def test_the_same_page_again_is_not_journaled_twice_within_minutes(mds_a, make_user, client_for):
     mediateur = make_user(Role.MEDIATEUR)
-    UsagerFactory(mds=mds_a, nom="Martin")
+    _named(mds_a, mediateur, "Alice")
     client = client_for(mediateur)
     client.get(reverse("usagers:liste"), {"q": "martin"})
     client.get(reverse("usagers:liste"), {"q": "martin"})
