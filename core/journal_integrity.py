@@ -12,13 +12,9 @@ Three locks, each enough to detect what the previous one cannot stop:
    ``verifier_journal`` saying so.
 """
 
-import datetime as dt
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 logger = logging.getLogger("mds.journal")
@@ -61,18 +57,6 @@ def enable_triggers_sql(table: str) -> str:
 
 def disable_triggers_sql(table: str) -> str:
     return "; ".join(f"ALTER TABLE {table} DISABLE TRIGGER {name}" for name in trigger_names(table))
-
-
-# --- Keyed hashes ------------------------------------------------------------------------------
-
-
-def keyed_hash(*parts) -> str:
-    payload = "|".join("" if part is None else str(part) for part in parts)
-    return hmac.new(settings.JOURNAL_HMAC_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
-
-
-def timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 # --- Checkpoints -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from .keyed_hash import keyed_hash, timestamp
 from .roles import CROSS_MDS_ROLES, Role
 
 
@@ -185,8 +186,6 @@ class PointDeControle(models.Model):
         return f"{self.journal} n° {self.numero} ({self.get_nature_display().lower()})"
 
     def compute_hmac(self) -> str:
-        from .journal_integrity import keyed_hash, timestamp
-
         return keyed_hash(
             "point", self.journal, self.nature, timestamp(self.created_at), self.numero, self.nombre, self.tete,
             self.precedent,

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from core.journal_integrity import (
     VerificationResult,
-    keyed_hash,
     last_checkpoint,
-    timestamp,
     verify_checkpoints,
     write_checkpoint,
 )
+from core.keyed_hash import keyed_hash, timestamp
 from core.locks import advisory_lock
 
 from .models import JournalActivite, JournalDemarche, JournalEtape, SceauJournal

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.journal_integrity import VerificationResult, last_checkpoint, verify_checkpoints, write_checkpoint
 from core.locks import advisory_lock
 
+from .consultations import note_journaled
 from .enums import OperationJournal
 from .models import AccesJournal
 
@@ -79,8 +80,6 @@ def log_access(*, user, mds, operation, usager=None, reference=None) -> AccesJou
         mds = mds or usager.mds
         reference = reference or usager.reference
         if operation == OperationJournal.CONSULTATION:
-            from .consultations import note_journaled
-
             note_journaled(usager.pk)
     return _append(
         mds=mds,

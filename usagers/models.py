@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.keyed_hash import keyed_hash, timestamp
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
@@ -165,8 +166,6 @@ class AccesJournal(models.Model):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.operation} {self.reference}"
 
     def compute_hash(self) -> str:
-        from core.journal_integrity import keyed_hash, timestamp
-
         return keyed_hash(
             "acces", self.numero, self.hash_precedent, timestamp(self.created_at), self.mds_id, self.acteur_id,
             self.operation, self.usager_pk, self.reference, self.nombre,

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "core.middleware.CurrentMDSMiddleware",
     "core.middleware.MFARequiredMiddleware",
     # After the MFA door: every visitor a staff page showed is journaled, one write per request.
-    "usagers.consultations.ConsultationJournalMiddleware",
+    "usagers.middleware.ConsultationJournalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -33,11 +33,11 @@ class Command(BaseCommand):
     def handle(self, *args, n, usagers, **options):
         from core.models import MDS, Membership, User
         from core.roles import Role
-        from usagers import consultations
+        from usagers import consultations, middleware
         from usagers.services import create_usager
 
         pages, writes = [], []
-        original = consultations.flush
+        original = middleware.flush
 
         def timed_flush(user, pks):
             started = time.perf_counter()
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             finally:
                 writes.append((time.perf_counter() - started) * 1000)
 
-        consultations.flush = timed_flush
+        middleware.flush = timed_flush
         try:
             with transaction.atomic():
                 mds = MDS.objects.create(code="ZZM", nom="MDS de mesure", commune="Mesure")
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         except _Rollback:
             pass
         finally:
-            consultations.flush = original
+            middleware.flush = original
             consultations.DEDUP_MINUTES = 10
         self.stdout.write(
             f"Page de recherche ({usagers} usagers affichés, {n} fois) : médiane {statistics.median(pages):.1f} ms, "
