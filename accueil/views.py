@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from core.dates import PARIS
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers.models import Usager
 
 from . import selectors, services
-from .calendar import local_dt, public_holiday
+from .calendar import _holidays_for_year, local_dt, public_holiday
 from .enums import CanalReservation, StatutPassage, StatutRendezVous
 from .forms import (
     AbsenceForm,
@@ -269,8 +270,6 @@ def rdv_nouveau(request):
         }
         usager_pk = request.GET.get("usager")
         if usager_pk and usager_pk.isdigit():
-            from usagers.models import Usager
-
             usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
             if usager:
                 initial["reference"] = usager.reference
@@ -486,8 +485,6 @@ def parametres(request):
 
 
 def _holidays(year):
-    from .calendar import _holidays_for_year
-
     return _holidays_for_year(year).items()
 
 

@@ -93,14 +93,16 @@ def deja_fait(request):
     return None
 
 
-def _fin(request, result):
+def _vers_page_finale(request, result):
+    """A finished step (dict with the final page's url): remember it for a second tap, then go there."""
     if isinstance(result, dict):
         request.session[SESSION_FAIT] = result
         return redirect(result["url"])
     return result
 
 
-def _fait(request, kind):
+def _parcours_deja_fait(request, kind):
+    """The finished step of this kind already in the session (the form was sent before), or None."""
     fait = request.session.get(SESSION_FAIT) or {}
     return fait if fait.get("type") == kind else None
 
@@ -176,7 +178,7 @@ def rdv_jour(request):
 @require_http_methods(["GET", "POST"])
 def rdv_heure(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     motif = _motif(request, state)
     if motif is None or not state.get("jour"):
@@ -232,7 +234,7 @@ def rdv_prenom(request):
 @require_http_methods(["GET", "POST"])
 def rdv_rappel(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -259,7 +261,7 @@ def rdv_rappel(request):
 @require_http_methods(["GET", "POST"])
 def rdv_telephone(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -306,13 +308,13 @@ def _reserver(request):
         request.session.pop(SESSION_RDV, None)
         return {"type": "rdv", "pk": rdv.pk, "code": code, "url": reverse("borne:rdv_confirmation")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
 @require_GET
 def rdv_confirmation(request):
-    fait = _fait(request, "rdv")
+    fait = _parcours_deja_fait(request, "rdv")
     rdv = fait and RendezVous.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("mds").first()
     if not rdv:
         return redirect("borne:accueil")
@@ -350,7 +352,7 @@ def _check_in(request, rdv):
             return _kiosk(request, "borne/arrivee_erreur.html", {"page_title": _("Demander à l'accueil")})
         return {"type": "arrivee", "pk": passage.pk, "url": reverse("borne:arrivee_ticket")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
@@ -365,7 +367,7 @@ def arrivee_code(request):
             return _check_in(request, rdv)
         fait = deja_fait(request)
         if fait:
-            return _fin(request, fait)
+            return _vers_page_finale(request, fait)
         form.add_error(
             "code", _("Nous ne trouvons pas ce code pour aujourd'hui. Vérifiez le code ou demandez à l'accueil.")
         )
@@ -392,7 +394,7 @@ def arrivee_liste(request):
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?
-        return _fin(request, fait) if fait else redirect("borne:arrivee_liste")
+        return _vers_page_finale(request, fait) if fait else redirect("borne:arrivee_liste")
     return _kiosk(
         request,
         "borne/arrivee_liste.html",
@@ -409,7 +411,7 @@ def arrivee_liste(request):
 @kiosk_view
 @require_GET
 def arrivee_ticket(request):
-    fait = _fait(request, "arrivee")
+    fait = _parcours_deja_fait(request, "arrivee")
     passage = (
         fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("rendez_vous").first()
     )
@@ -447,7 +449,7 @@ def ticket(request):
                 passage = flows.prendre_ticket(borne=request.borne, motif=motif)
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
-            return _fin(request, une_seule_fois(request, action))
+            return _vers_page_finale(request, une_seule_fois(request, action))
     tiles = [{"value": m.pk, "label": m.libelle, "picto": picto_motif(m)} for m in motifs]
     tiles.append({"value": "autre", "label": _("Autre chose"), "picto": "autre"})
     return _kiosk(
@@ -460,7 +462,7 @@ def ticket(request):
 @kiosk_view
 @require_GET
 def ticket_numero(request):
-    fait = _fait(request, "ticket")
+    fait = _parcours_deja_fait(request, "ticket")
     passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
     if not passage:
         return redirect("borne:accueil")
