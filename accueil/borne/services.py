@@ -1,15 +1,24 @@
-"""Writes of the kiosk app: devices (create, pairing, revocation) and anonymous feedback."""
+"""Writes of the kiosk app: devices (create, pairing, revocation), anonymous feedback, and the
+kiosk flows on top of the reception services (same locks, same rules as the desk): booking with a
+booking code, check-in, walk-in ticket, cancellation through the signed link."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accueil import services as accueil_services
+from accueil.enums import CanalRappel, CanalReservation, SourcePassage
+from accueil.models import Passage
 from core.models import MDS
 
 from . import codes
 from .enums import AvisTag, Ressenti
-from .models import Avis, Borne, hash_secret
+from .models import Avis, Borne, CodeReservation, hash_secret
+
+SlotTaken = accueil_services.SlotTaken
+BookingError = accueil_services.BookingError
+QueueError = accueil_services.QueueError
 
 PAIRING_VALIDITY = timedelta(hours=24)
 
@@ -82,6 +91,7 @@ def revoquer_borne(*, borne: Borne) -> Borne:
     return borne
 
 
+@transaction.atomic
 def enregistrer_avis(*, mds: MDS, ressenti: int, tags: list[str] | None = None) -> Avis:
     """Store one anonymous opinion for today in this MDS (nothing else: no time, no device)."""
     avis = Avis(
@@ -93,3 +103,48 @@ def enregistrer_avis(*, mds: MDS, ressenti: int, tags: list[str] | None = None) 
     avis.full_clean()
     avis.save()
     return avis
+
+
+# --- Kiosk flows ---------------------------------------------------------------------------------
+
+
+def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = "", now=None):
+    """Book through ``accueil.services.book_appointment`` (agenda row lock) and attach a booking
+    code in the same transaction. Returns (rendez_vous, code). Raises SlotTaken/BookingError."""
+    with transaction.atomic():
+        rdv = accueil_services.book_appointment(
+            mds=borne.mds,
+            motif=motif,
+            start=debut,
+            channel=CanalReservation.BORNE,
+            reminder_channel=CanalRappel.SMS if telephone else CanalRappel.AUCUN,
+            prenom_ou_initiales=prenom_ou_initiales,
+            telephone=telephone,
+            now=now,
+        )
+        for _ in range(10):
+            code = codes.random_code(codes.BOOKING_CODE_LENGTH)
+            try:
+                with transaction.atomic():
+                    CodeReservation.objects.create(rendez_vous=rdv, code=code)
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 10 collisions in 7.8e10 codes
+            raise BookingError("Impossible de créer un code de réservation.")
+    return rdv, code
+
+
+@transaction.atomic
+def enregistrer_arrivee(*, rendez_vous, now=None) -> Passage:
+    return accueil_services.check_in(rendez_vous=rendez_vous, now=now)
+
+
+@transaction.atomic
+def prendre_ticket(*, borne, motif=None, now=None) -> Passage:
+    return accueil_services.register_arrival(mds=borne.mds, motif=motif, source=SourcePassage.BORNE, now=now)
+
+
+@transaction.atomic
+def annuler_par_lien(*, rendez_vous, now=None):
+    return accueil_services.cancel_appointment(rendez_vous=rendez_vous, by_visitor=True, now=now)

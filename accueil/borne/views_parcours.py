@@ -17,7 +17,7 @@ from accueil.calendar import PARIS
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
 
-from . import flows, ratelimit
+from . import ratelimit, selectors, services, tokens
 from .codes import format_code
 from .decorators import kiosk_view
 from .forms import CodeForm, PrenomForm, TelephoneForm
@@ -121,7 +121,7 @@ def _save_state(request, state):
 
 
 def _motif(request, state):
-    return flows.motifs_borne(request.borne.mds).filter(pk=state.get("motif")).first()
+    return selectors.motifs_borne(request.borne.mds).filter(pk=state.get("motif")).first()
 
 
 def _etape(n, total=5):
@@ -131,7 +131,7 @@ def _etape(n, total=5):
 @kiosk_view
 @require_http_methods(["GET", "POST"])
 def rdv(request):
-    motifs = list(flows.motifs_borne(request.borne.mds))
+    motifs = list(selectors.motifs_borne(request.borne.mds))
     if request.method == "POST":
         chosen = next((m for m in motifs if str(m.pk) == request.POST.get("motif")), None)
         if chosen is not None:
@@ -152,7 +152,7 @@ def rdv_jour(request):
     motif = _motif(request, state)
     if motif is None:
         return redirect("borne:rdv")
-    jours = flows.jours_libres(mds=request.borne.mds, motif=motif)
+    jours = selectors.jours_libres(mds=request.borne.mds, motif=motif)
     if request.method == "POST":
         chosen = next((d for d in jours if d.isoformat() == request.POST.get("jour")), None)
         if chosen is not None:
@@ -184,9 +184,9 @@ def rdv_heure(request):
     mds = request.borne.mds
     if state.get("pris"):
         # The chosen time has just been taken: offer the next free slots (any day).
-        slots = flows.prochains_creneaux(mds=mds, motif=motif, apres=datetime.fromisoformat(state["pris"]))
+        slots = selectors.prochains_creneaux(mds=mds, motif=motif, apres=datetime.fromisoformat(state["pris"]))
     else:
-        slots = flows.heures_libres(mds=mds, motif=motif, jour=date.fromisoformat(state["jour"]))
+        slots = selectors.heures_libres(mds=mds, motif=motif, jour=date.fromisoformat(state["jour"]))
     if request.method == "POST":
         chosen = next((s for s in slots if s.debut.isoformat() == request.POST.get("debut")), None)
         if chosen is not None:
@@ -291,14 +291,14 @@ def _reserver(request):
             return _too_many(request)
         debut = datetime.fromisoformat(state["debut"])
         try:
-            rdv, code = flows.reserver(
+            rdv, code = services.reserver(
                 borne=request.borne,
                 motif=motif,
                 debut=debut,
                 prenom_ou_initiales=state["prenom"],
                 telephone=state.get("telephone", ""),
             )
-        except flows.BookingError:
+        except services.BookingError:
             # Taken by someone else in the meantime (or no longer bookable): offer the next slots.
             state["pris"] = debut.isoformat()
             _save_state(request, state)
@@ -345,8 +345,8 @@ def _check_in(request, rdv):
         if not ratelimit.allowed(request, "arrivee"):
             return _too_many(request)
         try:
-            passage = flows.enregistrer_arrivee(rendez_vous=rdv)
-        except flows.BookingError:
+            passage = services.enregistrer_arrivee(rendez_vous=rdv)
+        except services.BookingError:
             return _kiosk(request, "borne/arrivee_erreur.html", {"page_title": _("Demander à l'accueil")})
         return {"type": "arrivee", "pk": passage.pk, "url": reverse("borne:arrivee_ticket")}
 
@@ -360,7 +360,7 @@ def arrivee_code(request):
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allowed(request, "recherche"):
             return _too_many(request)
-        rdv = flows.trouver_par_code(mds=request.borne.mds, code=form.cleaned_data["code"])
+        rdv = selectors.trouver_par_code(mds=request.borne.mds, code=form.cleaned_data["code"])
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)
@@ -388,7 +388,7 @@ def arrivee_liste(request):
     mds = request.borne.mds
     if request.method == "POST":
         pk = request.POST.get("rdv", "")
-        rdv = flows.rdv_attendu(mds=mds, pk=int(pk)) if pk.isdigit() else None
+        rdv = selectors.rdv_attendu(mds=mds, pk=int(pk)) if pk.isdigit() else None
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?
@@ -398,7 +398,7 @@ def arrivee_liste(request):
         "borne/arrivee_liste.html",
         {
             "page_title": _("Votre rendez-vous"),
-            "attendus": flows.attendus_par_heure(mds=mds),
+            "attendus": selectors.attendus_par_heure(mds=mds),
             "jeton": _jeton(),
             "retour_url": reverse("borne:arrivee"),
             **_etape(2, 3),
@@ -435,7 +435,7 @@ def arrivee_ticket(request):
 @kiosk_view
 @require_http_methods(["GET", "POST"])
 def ticket(request):
-    motifs = list(flows.motifs_ticket(request.borne.mds))
+    motifs = list(selectors.motifs_ticket(request.borne.mds))
     if request.method == "POST":
         value = request.POST.get("motif", "")
         motif = next((m for m in motifs if str(m.pk) == value), None)
@@ -444,7 +444,7 @@ def ticket(request):
             def action():
                 if not ratelimit.allowed(request, "ticket"):
                     return _too_many(request)
-                passage = flows.prendre_ticket(borne=request.borne, motif=motif)
+                passage = services.prendre_ticket(borne=request.borne, motif=motif)
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
             return _fin(request, une_seule_fois(request, action))
@@ -464,7 +464,7 @@ def ticket_numero(request):
     passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
     if not passage:
         return redirect("borne:accueil")
-    avant, minutes = flows.attente_estimee(passage=passage)
+    avant, minutes = selectors.attente_estimee(passage=passage)
     return _kiosk(
         request,
         "borne/ticket_numero.html",
@@ -489,7 +489,7 @@ def annulation(request, jeton):
         return render(
             request, "borne/annulation.html", {"etat": "limite", "page_title": _("Trop de demandes")}, status=429
         )
-    rdv = flows.rdv_depuis_jeton(jeton)
+    rdv = tokens.rdv_depuis_jeton(jeton)
     if rdv is None:
         return render(
             request, "borne/annulation.html", {"etat": "invalide", "page_title": _("Lien expiré")}, status=404
@@ -502,7 +502,7 @@ def annulation(request, jeton):
         if action == "annuler":
             etat = "confirmer_annulation"
         elif action == "annuler_confirme":
-            flows.annuler_par_lien(rendez_vous=rdv)
+            services.annuler_par_lien(rendez_vous=rdv)
             etat = "annule"
         elif action == "je_viens":
             etat = "je_viens"

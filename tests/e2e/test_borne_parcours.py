@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accueil.borne import flows
+from accueil.borne import services, tokens
 from accueil.borne.models import CodeReservation
 from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutRendezVous
 from accueil.models import Passage, RendezVous
@@ -197,7 +197,7 @@ def test_take_a_ticket(tablet, live_server, mds_a, desk, axe, langue, size):
     t = T[langue]
     name = f"borne-{langue}-{size}-ticket"
     page, borne = start(tablet, live_server, mds_a, langue, size)
-    flows.prendre_ticket(borne=BorneFactory(mds=mds_a))  # someone is already waiting
+    services.prendre_ticket(borne=BorneFactory(mds=mds_a))  # someone is already waiting
     tap(page, t["ticket"])
     page.wait_for_url(re.compile(r"/ticket/$"))
     screen(page, axe, f"{name}-1-motif", langue, (1, 2))
@@ -243,7 +243,7 @@ def test_public_cancellation_page(page, mds_a, desk, axe):
         prenom_ou_initiales="Samia", telephone="+33612345678", rappel=CanalRappel.SMS,
     )  # fmt: skip
     assert borne.mds == rdv.mds
-    page.goto(f"/borne/a/{flows.jeton_annulation(rdv)}")
+    page.goto(f"/borne/a/{tokens.jeton_annulation(rdv)}")
     axe(page, "borne-annulation-1")
     assert "Samia" not in page.content() and desk.libelle not in page.locator("body").inner_text()
     page.get_by_role("button", name="J'annule ce rendez-vous").click()
