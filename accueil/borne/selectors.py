@@ -4,17 +4,19 @@
 
 import math
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from accueil import selectors
-from accueil.calendar import PARIS, DeskCalendar
+from accueil.calendar import PARIS, DeskCalendar, local_dt
 from accueil.enums import StatutPassage, StatutRendezVous
 from accueil.models import Motif, Passage, RendezVous
 
 from . import codes
+from .models import DemandeAide
 
 JOURS_PROPOSES = 6  # days offered on the "Quel jour ?" screen
 HORIZON_RECHERCHE = 31  # days searched for free slots
@@ -122,3 +124,45 @@ def attente_estimee(*, passage, now=None) -> tuple[int, int]:
     per_person = getattr(settings, "BORNE_MINUTES_PAR_PERSONNE", 15)
     minutes = math.ceil(ahead * per_person / desks / 5) * 5
     return ahead, minutes
+
+
+# --- Opening hours ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ouverture:
+    ouvert: bool
+    prochaine: datetime | None  # next opening (local time) when closed, None if none in 60 days
+
+
+def ouverture(*, mds, now=None, horizon=60) -> Ouverture:
+    """Is the reception open now (weekly opening range, no closure, no public holiday)? If not,
+    when does it open next?"""
+    now = (now or timezone.now()).astimezone(PARIS)
+    today = now.date()
+    calendar = DeskCalendar.load(mds=mds, start_date=today, end_date=today + timedelta(days=horizon))
+    for offset in range(horizon + 1):
+        day = today + timedelta(days=offset)
+        if calendar.closure_reason(day):
+            continue
+        for debut, fin in calendar.opening.get(day.weekday(), []):
+            start, end = local_dt(day, debut), local_dt(day, fin) if fin != time.max else None
+            if offset == 0 and start <= now and (end is None or now < end):
+                return Ouverture(ouvert=True, prochaine=None)
+            if start > now:
+                return Ouverture(ouvert=False, prochaine=start)
+    return Ouverture(ouvert=False, prochaine=None)
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+def demandes_aide_ouvertes(*, mds, limit=20) -> list:
+    """Open help requests of this MDS, oldest first, with their kiosk's name (one query)."""
+    if mds is None:
+        return []
+    return list(DemandeAide.objects.for_mds(mds).ouvertes().select_related("borne").order_by("creee_le")[:limit])
+
+
+def demande_aide_de_la_borne(*, borne, pk):
+    return DemandeAide.objects.filter(borne=borne, pk=pk).first() if pk else None

@@ -12,13 +12,21 @@ from accueil.enums import CanalRappel, CanalReservation, SourcePassage
 from accueil.models import Passage
 from core.models import MDS
 
-from . import codes
+from . import codes, selectors
 from .enums import AvisTag, Ressenti
-from .models import Avis, Borne, CodeReservation, hash_secret
+from .models import Avis, Borne, CodeReservation, DemandeAide, hash_secret
 
 SlotTaken = accueil_services.SlotTaken
 BookingError = accueil_services.BookingError
 QueueError = accueil_services.QueueError
+
+
+class AccueilFerme(QueueError):
+    """No walk-in ticket while the MDS is closed (outside opening hours, closure, public holiday)."""
+
+    def __init__(self):
+        super().__init__("L'accueil est fermé : pas de ticket pour le moment.")
+
 
 PAIRING_VALIDITY = timedelta(hours=24)
 
@@ -108,7 +116,7 @@ def enregistrer_avis(*, mds: MDS, ressenti: int, tags: list[str] | None = None) 
 # --- Kiosk flows ---------------------------------------------------------------------------------
 
 
-def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = "", now=None):
+def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = "", langue: str = "fr", now=None):
     """Book through ``accueil.services.book_appointment`` (agenda row lock) and attach a booking
     code in the same transaction. Returns (rendez_vous, code). Raises SlotTaken/BookingError."""
     with transaction.atomic():
@@ -122,6 +130,11 @@ def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = 
             telephone=telephone,
             now=now,
         )
+        if langue != rdv.langue:
+            # The language of the kiosk screens: the reminder link's page opens in it.
+            rdv.langue = langue
+            rdv.full_clean(exclude=["usager", "mediateur", "reserve_par", "motif", "mds"])
+            rdv.save(update_fields=["langue"])
         for _ in range(10):
             code = codes.random_code(codes.BOOKING_CODE_LENGTH)
             try:
@@ -142,9 +155,46 @@ def enregistrer_arrivee(*, rendez_vous, now=None) -> Passage:
 
 @transaction.atomic
 def prendre_ticket(*, borne, motif=None, now=None) -> Passage:
+    """A walk-in ticket, only while the MDS is open (raises AccueilFerme otherwise)."""
+    if not selectors.ouverture(mds=borne.mds, now=now).ouvert:
+        raise AccueilFerme()
     return accueil_services.register_arrival(mds=borne.mds, motif=motif, source=SourcePassage.BORNE, now=now)
 
 
 @transaction.atomic
 def annuler_par_lien(*, rendez_vous, now=None):
     return accueil_services.cancel_appointment(rendez_vous=rendez_vous, by_visitor=True, now=now)
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demander_aide(*, borne: Borne, ecran: str = "", now=None) -> DemandeAide:
+    """« Demander à l'accueil »: one open request per kiosk (a second tap returns the open one)."""
+    now = now or timezone.now()
+    borne = Borne.objects.select_for_update().get(pk=borne.pk)  # two taps at once: one request
+    ouverte = DemandeAide.objects.filter(borne=borne).ouvertes().first()
+    if ouverte is not None:
+        return ouverte
+    demande = DemandeAide(mds=borne.mds, borne=borne, ecran=(ecran or "")[:40], creee_le=now)
+    demande.full_clean()
+    demande.save()
+    return demande
+
+
+@transaction.atomic
+def prendre_en_charge(*, demande: DemandeAide, par, now=None) -> DemandeAide:
+    """« J'y vais »: the first person who taps it takes the request (later taps change nothing)."""
+    demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+    if demande.ouverte:
+        demande.prise_le = now or timezone.now()
+        demande.prise_par = par
+        demande.save(update_fields=["prise_le", "prise_par"])
+    return demande
+
+
+@transaction.atomic
+def annuler_demandes_aide(*, borne: Borne, now=None) -> int:
+    """The visitor left (end of the flow, inactivity): their open request is no longer waited for."""
+    return DemandeAide.objects.filter(borne=borne).ouvertes().update(annulee_le=now or timezone.now())

@@ -24,13 +24,18 @@ def jeton_annulation(rendez_vous) -> str:
     return f"{pk}-{_signature(pk)}"
 
 
-def rdv_depuis_jeton(jeton: str, *, now=None):
-    """The appointment of a valid link (signed, and not after the end of the appointment)."""
-    now = now or timezone.now()
+def rdv_signe(jeton: str):
+    """The appointment of a correctly signed link, even expired (None for a forged one)."""
     pk, _, signature = (jeton or "").partition("-")
     if not pk or not re.fullmatch(r"[0-9a-z]{1,12}", pk) or not hmac.compare_digest(signature, _signature(pk)):
         return None
-    rdv = RendezVous.objects.select_related("mds").filter(pk=int(pk, 36)).first()
+    return RendezVous.objects.select_related("mds", "motif").filter(pk=int(pk, 36)).first()
+
+
+def rdv_depuis_jeton(jeton: str, *, now=None):
+    """The appointment of a valid link (signed, and not after the end of the appointment)."""
+    now = now or timezone.now()
+    rdv = rdv_signe(jeton)
     if rdv is None or rdv.fin < now:
         return None
     return rdv

@@ -13,6 +13,9 @@ urlpatterns = [
     path("avis/", views.avis_ressenti, name="avis"),
     path("avis/precisions/", views.avis_tags, name="avis_tags"),
     path("avis/merci/", views.avis_merci, name="avis_merci"),
+    # Help requests, on the desk
+    path("demandes-aide/", views.demandes_aide, name="demandes_aide"),
+    path("demandes-aide/<int:pk>/j-y-vais/", views.demande_aide_prendre, name="demande_aide_prendre"),
     # Pairing a tablet (public, one-time code)
     path("appairer/", views.appairer, name="appairer"),
     # Director screens

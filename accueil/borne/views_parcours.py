@@ -9,8 +9,10 @@ import segno
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accueil.calendar import PARIS
@@ -19,7 +21,7 @@ from accueil.models import Passage, RendezVous
 
 from . import ratelimit, selectors, services, tokens
 from .codes import format_code
-from .decorators import kiosk_view
+from .decorators import LANGUES, kiosk_view
 from .forms import CodeForm, PrenomForm, TelephoneForm
 from .views import _kiosk, _too_many
 
@@ -101,8 +103,13 @@ def _fin(request, result):
 
 
 def _fait(request, kind):
+    """The result to confirm, shown once: reading it removes it from the session, so reloading the
+    page, Back or the history after « Terminer » land on the home screen."""
     fait = request.session.get(SESSION_FAIT) or {}
-    return fait if fait.get("type") == kind else None
+    if fait.get("type") != kind:
+        return None
+    del request.session[SESSION_FAIT]
+    return fait
 
 
 def _qr(text):
@@ -124,8 +131,18 @@ def _motif(request, state):
     return selectors.motifs_borne(request.borne.mds).filter(pk=state.get("motif")).first()
 
 
-def _etape(n, total=5):
+def _etape(n, total=6):
+    """Booking: 1 motif, 2 day, 3 time, 4 first name, 5 reminder, (6 phone,) then the confirmation
+    as the last step — 6 steps without SMS, 7 with."""
     return {"etape": n, "etapes": total}
+
+
+def _tuiles_motifs(request, motifs):
+    tiles = []
+    for m in motifs:
+        label, lang = m.libelle_traduit(request.LANGUAGE_CODE)
+        tiles.append({"value": m.pk, "label": label, "lang": lang, "picto": picto_motif(m)})
+    return tiles
 
 
 @kiosk_view
@@ -137,7 +154,7 @@ def rdv(request):
         if chosen is not None:
             _save_state(request, {"motif": chosen.pk})
             return redirect("borne:rdv_jour")
-    tiles = [{"value": m.pk, "label": m.libelle, "picto": picto_motif(m)} for m in motifs]
+    tiles = _tuiles_motifs(request, motifs)
     return _kiosk(
         request,
         "borne/rdv_motif.html",
@@ -276,7 +293,7 @@ def rdv_telephone(request):
             "form": form,
             "jeton": _jeton(),
             "retour_url": reverse("borne:rdv_rappel"),
-            **_etape(5),
+            **_etape(6, 7),
         },
     )
 
@@ -297,6 +314,7 @@ def _reserver(request):
                 debut=debut,
                 prenom_ou_initiales=state["prenom"],
                 telephone=state.get("telephone", ""),
+                langue=request.LANGUAGE_CODE,
             )
         except services.BookingError:
             # Taken by someone else in the meantime (or no longer bookable): offer the next slots.
@@ -325,8 +343,8 @@ def rdv_confirmation(request):
             "code": format_code(fait["code"]),
             "qr": _qr(fait["code"]),
             "sms": bool(rdv.telephone),
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
+            **_etape(7 if rdv.telephone else 6, 7 if rdv.telephone else 6),
         },
     )
 
@@ -422,7 +440,6 @@ def arrivee_ticket(request):
             "page_title": _("Votre numéro"),
             "passage": passage,
             "arrivee": True,
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
             **_etape(3, 3),
         },
@@ -444,11 +461,16 @@ def ticket(request):
             def action():
                 if not ratelimit.allowed(request, "ticket"):
                     return _too_many(request)
-                passage = services.prendre_ticket(borne=request.borne, motif=motif)
+                try:
+                    passage = services.prendre_ticket(borne=request.borne, motif=motif)
+                except services.AccueilFerme:
+                    return redirect("borne:accueil")
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
             return _fin(request, une_seule_fois(request, action))
-    tiles = [{"value": m.pk, "label": m.libelle, "picto": picto_motif(m)} for m in motifs]
+    if not selectors.ouverture(mds=request.borne.mds).ouvert:
+        return redirect("borne:accueil")  # closed: the home screen says so and offers booking only
+    tiles = _tuiles_motifs(request, motifs)
     tiles.append({"value": "autre", "label": _("Autre chose"), "picto": "autre"})
     return _kiosk(
         request,
@@ -473,7 +495,6 @@ def ticket_numero(request):
             "passage": passage,
             "avant": avant,
             "minutes": minutes,
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
             **_etape(2, 2),
         },
@@ -483,16 +504,29 @@ def ticket_numero(request):
 # --- Public cancellation page (link of the reminder SMS) ----------------------------------------
 
 
+def _public(request, context, status=200, langue="fr"):
+    """The phone page of the reminder link, in the language of the booking (FALC, big buttons)."""
+    with translation.override(langue if langue in LANGUES else "fr"):
+        response = render(request, "borne/annulation.html", context, status=status)
+        response.headers["Content-Language"] = translation.get_language()
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def annulation(request, jeton):
     if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
-        return render(
-            request, "borne/annulation.html", {"etat": "limite", "page_title": _("Trop de demandes")}, status=429
-        )
+        return _public(request, {"etat": "limite", "page_title": gettext_lazy("Trop de demandes")}, status=429)
     rdv = tokens.rdv_depuis_jeton(jeton)
     if rdv is None:
-        return render(
-            request, "borne/annulation.html", {"etat": "invalide", "page_title": _("Lien expiré")}, status=404
+        expire = tokens.rdv_signe(jeton)  # expired but genuine: we know which MDS to call
+        return _public(
+            request,
+            {"etat": "invalide", "mds": expire.mds if expire else None, "page_title": gettext_lazy("Lien expiré")},
+            status=404,
+            langue=expire.langue if expire else "fr",
         )
     etat = "a_venir" if rdv.statut == StatutRendezVous.A_VENIR else "ferme"
     if etat == "a_venir" and rdv.debut <= timezone.now():
@@ -508,13 +542,14 @@ def annulation(request, jeton):
             etat = "je_viens"
     elif rdv.statut == StatutRendezVous.EXCUSE:
         etat = "annule"
-    return render(
+    return _public(
         request,
-        "borne/annulation.html",
         {
             "rdv": rdv,
+            "mds": rdv.mds,
             "debut_local": rdv.debut.astimezone(PARIS),
             "etat": etat,
-            "page_title": _("Votre rendez-vous"),
+            "page_title": gettext_lazy("Votre rendez-vous"),
         },
+        langue=rdv.langue,
     )

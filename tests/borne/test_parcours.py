@@ -58,7 +58,7 @@ def go_to_reminder(kiosk, motif, prenom="Marie Dupont"):
 def test_booking_with_sms_reminder(kiosk, borne_a, desk, now):
     debut = go_to_reminder(kiosk, desk)
     page = kiosk.get(reverse("borne:rdv_rappel"))
-    assert "Étape 5 sur 5" in page.content.decode()
+    assert "Étape 5 sur 6" in page.content.decode()
     assert kiosk.post(reverse("borne:rdv_rappel"), {"rappel": "sms"})["Location"] == reverse("borne:rdv_telephone")
     response = kiosk.post(
         reverse("borne:rdv_telephone"),
