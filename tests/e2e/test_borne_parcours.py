@@ -21,7 +21,7 @@ T = {
     "fr": {
         "rdv": "Prendre un rendez-vous", "arrivee": "J'ai un rendez-vous", "ticket": "Je n'ai pas de rendez-vous",
         "continuer": "Continuer", "sms": "Je veux un SMS de rappel", "valider_rdv": "Valider mon rendez-vous",
-        "prenom": "Votre prénom ou vos initiales", "tel": "Votre numéro de téléphone portable",
+        "prenom": "Votre prénom", "tel": "Votre numéro de téléphone portable",
         "note": "Votre rendez-vous est noté !", "avec_code": "Oui, j'ai un code",
         "sans_code": "Non, je cherche avec l'heure",
         "code": "Votre code de rendez-vous", "valider": "Valider", "arrivee_ok": "Merci, votre arrivée est notée.",
@@ -31,7 +31,7 @@ T = {
     "ar": {
         "rdv": "أخذ موعد", "arrivee": "لدي موعد", "ticket": "ليس لدي موعد",
         "continuer": "متابعة", "sms": "أريد رسالة تذكير قصيرة", "valider_rdv": "تأكيد موعدي",
-        "prenom": "اسمك الأول أو الحروف الأولى من اسمك", "tel": "رقم هاتفك المحمول",
+        "prenom": "اسمك الأول", "tel": "رقم هاتفك المحمول",
         "note": "تم تسجيل موعدك!", "avec_code": "نعم، لدي رمز", "sans_code": "لا، أبحث بالساعة",
         "code": "رمز موعدك", "valider": "تأكيد", "arrivee_ok": "شكرًا، تم تسجيل وصولك.",
         "autre": "شيء آخر", "numero": "هذا هو رقمك", "etape": "الخطوة {} من {}",
