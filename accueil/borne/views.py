@@ -137,6 +137,8 @@ def aide(request):
         if ratelimit.allowed(request, "aide"):
             demande = services.demander_aide(borne=request.borne, ecran=ecran)
             request.session[SESSION_AIDE] = demande.pk
+        else:  # too many requests from this kiosk: the screen still says where to go
+            request.session.pop(SESSION_AIDE, None)
         return redirect("borne:aide")
     demande = selectors.demande_aide_de_la_borne(borne=request.borne, pk=request.session.get(SESSION_AIDE))
     context = {"page_title": _("Demander à l'accueil"), "est_aide": True, "demande": demande}

@@ -1,12 +1,15 @@
+from accueil.borne.models import DemandeAide
 from tests.borne.factories import BorneFactory
 
 
 def cases(mds_b):
     borne = BorneFactory(mds=mds_b)
+    demande = DemandeAide.objects.create(mds=mds_b, borne=borne, ecran="accueil")
     return {
         "borne:gestion_detail": {"pk": borne.pk},
         "borne:gestion_code": {"pk": borne.pk},
         "borne:gestion_revoquer": {"pk": borne.pk},
+        "borne:demande_aide_prendre": {"pk": demande.pk},
     }
 
 
