@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -143,6 +143,8 @@ def aide(request):
     demande = selectors.demande_aide_de_la_borne(borne=request.borne, pk=request.session.get(SESSION_AIDE))
     context = {"page_title": _("Demander à l'accueil"), "est_aide": True, "demande": demande}
     if request.htmx and request.GET.get("partial") == "1":
+        if demande is not None and demande.ouverte and request.GET.get("etat") == "attente":
+            return HttpResponse(status=204)  # nothing new: htmx keeps the screen (and the focus) as it is
         return _kiosk(request, "borne/_aide_etat.html", context)
     return _kiosk(request, "borne/aide.html", context)
 

@@ -19,11 +19,19 @@
   });
 
   // Each new screen: focus its title, so a screen reader starts there and the next Tab is on the page.
-  var title = document.querySelector("main h1");
-  if (title) {
-    title.setAttribute("tabindex", "-1");
-    title.focus({ preventScroll: true });
+  function focusTitle() {
+    var title = document.querySelector("main h1");
+    if (title) {
+      title.setAttribute("tabindex", "-1");
+      title.focus({ preventScroll: true });
+    }
   }
+  focusTitle();
+  // The help screen changes on its own (« Quelqu'un arrive »): its new title gets the focus and is read.
+  document.addEventListener("htmx:afterSettle", function () {
+    var focused = document.activeElement;
+    if (!focused || focused === document.body) { focusTitle(); }
+  });
   var warnTimer = null;
   var resetTimer = null;
 
