@@ -9,8 +9,8 @@ class BorneConfig(AppConfig):
     verbose_name = "Bornes"
 
     def ready(self):
-        # The reminders of the appointments carry the kiosk's signed confirm/cancel link.
-        from accueil.reminders import register_link_builder
+        # Appointment messages (accueil.notifications) carry the kiosk's signed confirm/cancel link.
+        from accueil.notifications import register_link_builder
 
         from .tokens import lien_annulation
 
