@@ -55,3 +55,25 @@ def _b36(number: int) -> str:
         out = chars[rest] + out
         if not number:
             return out
+
+
+def ics_visiteur(rendez_vous) -> bytes:
+    """One appointment for the visitor's own calendar (from the signed link): time, place and the
+    MDS phone number — no motif, no name."""
+    from icalendar import Calendar, Event
+
+    mds = rendez_vous.mds
+    cal = Calendar()
+    cal.add("prodid", "-//MDS connectee//Rendez-vous//FR")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"rdv-visiteur-{jeton_annulation(rendez_vous)}@mds-connectee")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", rendez_vous.debut)
+    event.add("dtend", rendez_vous.fin)
+    event.add("summary", f"Rendez-vous — {mds.nom}")
+    event.add("location", mds.adresse_complete or mds.nom)
+    if mds.telephone:
+        event.add("description", f"Pour changer le rendez-vous : {mds.telephone}")
+    cal.add_component(event)
+    return cal.to_ical()

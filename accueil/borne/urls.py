@@ -40,4 +40,5 @@ urlpatterns += [
     path("ticket/", views_parcours.ticket, name="ticket"),
     path("ticket/numero/", views_parcours.ticket_numero, name="ticket_numero"),
     path("a/<str:jeton>", views_parcours.annulation, name="annulation"),  # short: sent by SMS
+    path("a/<str:jeton>/agenda.ics", views_parcours.annulation_ics, name="annulation_ics"),
 ]

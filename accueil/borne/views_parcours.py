@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import segno
 from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -341,7 +342,9 @@ def rdv_confirmation(request):
             "page_title": _("Votre rendez-vous est noté"),
             "rdv": rdv,
             "code": format_code(fait["code"]),
-            "qr": _qr(fait["code"]),
+            # The QR code opens, on the visitor's own phone, the signed page of the appointment
+            # (see it, cancel it, add it to a calendar): same link and rules as the reminder SMS.
+            "qr": _qr(tokens.lien_annulation(rdv)),
             "sms": bool(rdv.telephone),
             "fin": True,
             **_etape(7 if rdv.telephone else 6, 7 if rdv.telephone else 6),
@@ -546,6 +549,7 @@ def annulation(request, jeton):
         request,
         {
             "rdv": rdv,
+            "rdv_jeton": jeton,
             "mds": rdv.mds,
             "debut_local": rdv.debut.astimezone(PARIS),
             "etat": etat,
@@ -553,3 +557,17 @@ def annulation(request, jeton):
         },
         langue=rdv.langue,
     )
+
+
+@require_GET
+def annulation_ics(request, jeton):
+    """« Ajouter à mon agenda » from the signed page: the appointment as an .ics file."""
+    if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
+        return HttpResponse(status=429)
+    rdv = tokens.rdv_depuis_jeton(jeton)
+    if rdv is None or rdv.statut != StatutRendezVous.A_VENIR:
+        raise Http404
+    response = HttpResponse(tokens.ics_visiteur(rdv), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rendez-vous.ics"'
+    add_never_cache_headers(response)
+    return response

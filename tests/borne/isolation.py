@@ -14,6 +14,7 @@ def cases(mds_b):
 
 
 EXEMPT = {
+    "borne:annulation_ics": "fichier agenda de la même page publique : même jeton signé, mêmes règles",
     "borne:annulation": "page publique du lien de rappel : le jeton signé est l'autorisation, sans MDS courante "
     "(testée dans tests/borne/test_parcours.py : jeton falsifié ou expiré → 404)",
 }

@@ -276,3 +276,23 @@ def test_other_kiosk_cannot_read_this_kiosks_help_state(borne_a, mds_a):
     session["borne_aide"] = demande.pk
     session.save()
     assert "On a prévenu l'accueil" not in text(other.get(reverse("borne:aide")))
+
+
+def test_slip_qr_code_opens_the_signed_page_and_the_calendar_file(kiosk, client, desk):
+    from accueil.borne.views_parcours import _qr
+
+    with travel(OPEN):
+        _book(kiosk, desk)
+        html = kiosk.get(reverse("borne:rdv_confirmation")).content.decode()
+        rdv = RendezVous.objects.get()
+        link = tokens.lien_annulation(rdv)
+        assert f'src="{_qr(link)}"' in html  # the QR code holds the signed link, not a bare code
+        jeton = link.rsplit("/", 1)[1]
+        page = client.get(reverse("borne:annulation", kwargs={"jeton": jeton})).content.decode()
+        ics_url = reverse("borne:annulation_ics", kwargs={"jeton": jeton})
+        assert ics_url in page
+        ics = client.get(ics_url)
+        body = ics.content.decode()
+        assert ics["Content-Type"].startswith("text/calendar") and "BEGIN:VEVENT" in body
+        assert "Samia" not in body and desk.libelle not in body  # no name, no motif
+        assert client.get(reverse("borne:annulation_ics", kwargs={"jeton": jeton[:-1] + "x"})).status_code == 404
