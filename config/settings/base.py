@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mediation",
     "ateliers",
     "pilotage",
+    "interop",
 ]
 
 MIDDLEWARE = [
