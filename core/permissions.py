@@ -41,6 +41,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "pilotage.reports": frozenset({R.DIRECTEUR, R.COORDINATEUR}),
     # staff accounts
     "core.team": frozenset({R.DIRECTEUR, R.ADMIN}),
+    # interoperability: API clients of the activity feed, calendar subscription, external agendas
+    "interop.api_clients": frozenset({R.COORDINATEUR}),
+    "interop.calendrier": frozenset({R.MEDIATEUR, R.TUTEUR, R.ACCUEIL}),
+    "interop.agendas_externes": frozenset({R.DIRECTEUR}),
 }
 
 

@@ -118,3 +118,33 @@ def abonnement_pour(token: str) -> AbonnementCalendrier | None:
         return None
     AbonnementCalendrier.objects.filter(pk=abonnement.pk).update(dernier_acces=timezone.now())
     return abonnement
+
+
+# --- External busy-time calendars -----------------------------------------------------------
+
+
+@transaction.atomic
+def enregistrer_agenda_externe(*, mds, mediateur, url: str = "", contenu: str = ""):
+    """Declare (or replace) the external calendar of a mediator at an MDS; its first refresh runs
+    in the worker (interop.tasks.synchroniser_agenda)."""
+    from .models import AgendaExterne
+    from .tasks import synchroniser_agenda
+
+    if not mediateur.memberships.filter(mds=mds).exists():
+        raise ValidationError({"mediateur": "Cette personne ne travaille pas dans cette MDS."})
+    agenda, _ = AgendaExterne.objects.get_or_create(mds=mds, mediateur=mediateur)
+    agenda.url = url
+    agenda.contenu = contenu if not url else ""
+    agenda.full_clean()
+    agenda.save()
+    synchroniser_agenda.delay_on_commit(agenda.pk)
+    return agenda
+
+
+@transaction.atomic
+def supprimer_agenda_externe(*, agenda) -> None:
+    """Stop importing: the imported busy times go with it."""
+    from accueil.models import Absence
+
+    Absence.objects.filter(mds_id=agenda.mds_id, mediateur_id=agenda.mediateur_id, origine="agenda_externe").delete()
+    agenda.delete()
