@@ -161,6 +161,11 @@ class Absence(models.Model):
     )
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
+    # Busy times imported from an external calendar (interop app) are absences too: they block
+    # slots the same way, and are replaced as a whole at each refresh of their source.
+    origine = models.CharField(
+        "origine", max_length=16, choices=[("manuel", "Saisie"), ("agenda_externe", "Agenda externe")], default="manuel"
+    )
 
     objects = MDSScopedQuerySet.as_manager()
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mediation",
     "ateliers",
     "pilotage",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.desk",
+                "interop.context_processors.alertes",
             ],
         },
     }
@@ -255,3 +257,7 @@ MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bou
 
 # Rows per page of every paginated desk list (core.pagination.paginate).
 PAGE_SIZE = 25
+# Interoperability (docs/interop.md)
+INTEROP_API_RATE = env("INTEROP_API_RATE", default="600/h")  # per API client
+INTEROP_DEPARTEMENT_CODE = env("INTEROP_DEPARTEMENT_CODE", default="13")
+INTEROP_DATA_INCLUSION_FICHIERS = env.list("INTEROP_DATA_INCLUSION_FICHIERS", default=[])
