@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.health import healthz
+from core.health import healthz, ready
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", ready, name="healthz_ready"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
