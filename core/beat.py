@@ -21,6 +21,7 @@ warning, and tries again on the next tick. It also:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import time
@@ -38,10 +39,8 @@ DB_ERRORS = (DatabaseError, InterfaceError)
 
 def _drop_broken_connections() -> None:
     for connection in connections.all(initialized_only=True):
-        try:
+        with contextlib.suppress(Exception):  # the connection is already dead
             connection.close()
-        except Exception:  # noqa: S110 - the connection is already dead
-            pass
 
 
 class ResilientScheduler(DatabaseScheduler):
@@ -111,7 +110,9 @@ class ResilientScheduler(DatabaseScheduler):
             return
         for job in missed:
             try:
-                self.app.send_task(job["task"], kwargs=job.get("kwargs", {}), headers={"periodic_task_name": job["name"]})
+                self.app.send_task(
+                    job["task"], kwargs=job.get("kwargs", {}), headers={"periodic_task_name": job["name"]}
+                )
             except Exception:
                 logger.warning("beat : rattrapage de %s impossible (Redis ?), nouvel essai", job["name"])
                 return

@@ -13,8 +13,8 @@ from django.conf import settings
 
 from config.celery import app
 from core.beat import ResilientScheduler
-from core.periodic import DONE_PREFIX, SENT_PREFIX, missed_jobs, record_done, sync
 from core.models import WorkerHeartbeat
+from core.periodic import DONE_PREFIX, SENT_PREFIX, missed_jobs, record_done, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +81,11 @@ def test_jobs_due_while_beat_was_down_are_sent_once_at_the_next_start(broker_que
         # Beat comes back after the 1st at 06:00 (monthly reports) and the night's purges.
         start_beat()
         sent = broker_queue()
-        for task in ("pilotage.tasks.rapports_mensuels", "usagers.tasks.retention", "notifications.tasks.anonymize_old_messages"):
+        for task in (
+            "pilotage.tasks.rapports_mensuels",
+            "usagers.tasks.retention",
+            "notifications.tasks.anonymize_old_messages",
+        ):
             assert sent.count(task) == 1, sent
         # The every-minute dispatcher (reminders due meanwhile) goes out on the first tick too.
         scheduler = start_beat()  # a second restart the same morning sends no job twice

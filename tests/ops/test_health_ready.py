@@ -43,7 +43,9 @@ def test_ready_503_when_the_worker_is_silent_beyond_the_threshold(client, settin
         traveller.shift(timedelta(seconds=2))
         status, body = ready(client)
     assert status == 503 and body["status"] == "indisponible"
-    assert body["worker"]["status"] == "en retard" and body["worker"]["age_s"] == settings.HEALTH_WORKER_STALE_SECONDS + 1
+    assert (
+        body["worker"]["status"] == "en retard" and body["worker"]["age_s"] == settings.HEALTH_WORKER_STALE_SECONDS + 1
+    )
     assert body["beat"]["status"] == "ok"
 
 
