@@ -22,9 +22,11 @@ run: install
 
 ## Lint, migrations check, deploy check and the whole pytest suite.
 test: install quality
-	$(BIN)/python -m pytest -m "not redis_outage" $(PYTEST_ARGS)
-	# Outage tests stop the shared Redis on purpose: a session of their own, after everything else.
+	$(BIN)/python -m pytest -m "not redis_outage and not postgres_outage" $(PYTEST_ARGS)
+	# Outage tests stop the shared Redis, then the shared PostgreSQL, on purpose: sessions of their
+	# own, after everything else (PostgreSQL last: it is the test database's server).
 	$(BIN)/python -m pytest -m redis_outage $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m postgres_outage $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 quality: install
 	$(BIN)/ruff check .

@@ -32,8 +32,9 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 # Method, path without the query string, status, duration: no personal data in the access log.
-access_log_format = '%(m)s %(U)s %(s)s %(L)s'
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+access_log_format = "%(m)s %(U)s %(s)s %(L)s"
+# In a container, set GUNICORN_WORKER_TMP_DIR=/dev/shm (heartbeat files off the overlay disk).
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 
 # Log redaction (core/gunicorn_logging.py) when that module is there; gunicorn's own logger otherwise.
 if importlib.util.find_spec("core.gunicorn_logging") is not None:

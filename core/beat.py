@@ -26,6 +26,7 @@ import datetime
 import logging
 import time
 
+from celery.schedules import crontab
 from django.conf import settings
 from django.db import close_old_connections, connections
 from django.db.utils import DatabaseError, InterfaceError
@@ -100,7 +101,11 @@ class ResilientScheduler(DatabaseScheduler):
             self._heap = None
             return
         logger.info("beat : tâche %s envoyée", entry.name)
-        periodic.record_sent(entry.name)
+        if isinstance(entry.schedule, crontab):  # the jobs the start-up catch-up looks after
+            try:
+                periodic.record_sent(entry.name)
+            except DB_ERRORS as error:
+                self._on_database_error("envoi noté", error)
 
     def _catch_up(self) -> None:
         try:

@@ -219,6 +219,24 @@ def stop_if_started_here() -> None:
         started_here.clear()
 
 
+# --- Outage drills (tests/ops): stop and start the embedded PostgreSQL like an outage would --------
+
+
+def stop_postgres() -> None:
+    with _lock():
+        _stop_postgres()
+
+
+def start_postgres() -> str:
+    """Start the embedded PostgreSQL again after ``stop_postgres()`` (same data). pgserver keeps a
+    per-process handle that still believes the server runs: forget it first."""
+    from pgserver.postgres_server import PostgresServer
+
+    PostgresServer._instances.pop(_pg_dir().resolve(), None)
+    (_pg_dir() / ".db-created").touch()
+    return database_url()
+
+
 # --- Waiting for the servers (web, worker and beat start before or during an outage) -------------
 
 
