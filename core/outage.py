@@ -8,6 +8,9 @@ and so does one raised anywhere else (``core.errors.server_error``). ``/healthz`
 are left alone: they answer without the database.
 """
 
+import logging
+
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
@@ -15,6 +18,24 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+logger = logging.getLogger("mds.outage")
+
+
+def _cache_down_errors() -> tuple:
+    from django_redis.exceptions import ConnectionInterrupted
+
+    return (ConnectionInterrupted, redis.RedisError)
+
+
+# Redis down, as raised by the Django cache (django-redis) or redis-py: callers that can do without
+# the cache (rate limits, double-submit guards) catch these and carry on (see docs/operations.md).
+CACHE_DOWN = _cache_down_errors()
+
+
+def cache_unavailable(what: str) -> None:
+    logger.warning("Redis injoignable : %s sans le cache", what)
+
+
 # The page needs no script: a strict policy of its own (the CSP middleware is further in).
 PAGE_CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
