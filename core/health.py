@@ -71,6 +71,15 @@ def signals(now=None) -> dict:
     }
 
 
+def worker_signal(hostname: str, now=None) -> dict:
+    from .models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    name = f"{WORKER_PREFIX}{hostname}"
+    last = WorkerHeartbeat.objects.filter(name=name).values_list("last_seen", flat=True).first()
+    return _signal(last, settings.HEALTH_WORKER_STALE_SECONDS, now)
+
+
 def outbox(now) -> dict:
     """Messages due and not sent yet. Read through the app registry: core does not import the
     feature apps (the outbox lives in ``notifications``)."""
