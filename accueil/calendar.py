@@ -8,14 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
-from django.conf import settings
+
+from core.dates import PARIS
 
 from .enums import STATUTS_ACTIFS
-
-PARIS = ZoneInfo(settings.TIME_ZONE)
 
 
 @lru_cache(maxsize=16)

@@ -21,6 +21,8 @@ for prefix, module in [
     ("mediation/", "mediation.urls"),
     ("ateliers/", "ateliers.urls"),
     ("pilotage/", "pilotage.urls"),
+    ("interop/", "interop.urls"),
+    ("api/v1/", "interop.api_urls"),
 ]:
     try:
         urlpatterns.append(path(prefix, include(module)))

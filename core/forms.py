@@ -3,11 +3,12 @@ from django import forms
 
 from .models import User
 from .services import ROLES_GRANTED_BY_DIRECTOR
+from .text_guard import FreeTextGuard
 
 
 class InvitationForm(forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=80)
-    last_name = forms.CharField(label="Nom", max_length=80)
+    first_name = forms.CharField(label="Prénom", max_length=80, validators=[FreeTextGuard(80)])
+    last_name = forms.CharField(label="Nom", max_length=80, validators=[FreeTextGuard(80)])
     email = forms.EmailField(label="Adresse e-mail professionnelle")
     role = forms.ChoiceField(label="Rôle", choices=[(r.value, r.label) for r in ROLES_GRANTED_BY_DIRECTOR])
     stagiaire = forms.BooleanField(

@@ -7,7 +7,17 @@ import json
 from django.apps import apps
 from django.db import models, transaction
 
-LOCAL_APPS = ["core", "usagers", "notifications", "accueil", "accueil.borne", "mediation", "ateliers", "pilotage"]
+LOCAL_APPS = [
+    "core",
+    "usagers",
+    "notifications",
+    "accueil",
+    "accueil.borne",
+    "mediation",
+    "ateliers",
+    "pilotage",
+    "interop",
+]
 
 
 def declared_tasks() -> list[dict]:

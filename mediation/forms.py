@@ -3,14 +3,13 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accueil.models import Passage
 from core.models import User
-from core.roles import Role
+from core.permissions import can, roles_with
 from core.text_guard import FreeTextGuard, guard_free_text
 from usagers.models import Usager
 
 from .enums import Consentement, DureePreset, Etape, Materiel, Posture, Resultat, SensOrientation, Source, TypeLieu
-from .models import Demarche, DemarcheRealisee, Partenaire
+from .models import Demarche, DemarcheRealisee, Partenaire, passage_model
 from .services import DemarcheInput, OrientationInput
 
 DUREE_CHOICES = [(str(v), label) for v, label in DureePreset.choices] + [("autre", "Autre")]
@@ -21,7 +20,7 @@ class AccompagnementForm(forms.Form):
 
     cle = forms.UUIDField(widget=forms.HiddenInput)
     usager = forms.ModelChoiceField(queryset=Usager.objects.none(), required=False, widget=forms.HiddenInput)
-    passage = forms.ModelChoiceField(queryset=Passage.objects.none(), required=False, widget=forms.HiddenInput)
+    passage = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)  # set in __init__
     source = forms.ChoiceField(label="Venue", choices=Source.choices, widget=forms.RadioSelect)
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     debut = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -47,7 +46,8 @@ class AccompagnementForm(forms.Form):
     def __init__(self, *args, mds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["usager"].queryset = Usager.objects.for_mds(mds).not_anonymized() if mds else Usager.objects.none()
-        self.fields["passage"].queryset = Passage.objects.for_mds(mds) if mds else Passage.objects.none()
+        passages = passage_model().objects
+        self.fields["passage"].queryset = passages.for_mds(mds) if mds else passages.none()
 
     def clean(self):
         data = super().clean()
@@ -221,9 +221,9 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
 
 
 def travailleurs_sociaux(mds):
-    return User.objects.filter(memberships__mds=mds, role=Role.TRAVAILLEUR_SOCIAL, is_active=True).order_by(
-        "last_name", "first_name"
-    )
+    return User.objects.filter(
+        memberships__mds=mds, role__in=roles_with("mediation.orientations.equipe_ts"), is_active=True
+    ).order_by("last_name", "first_name")
 
 
 class OrientationForm(forms.Form):
@@ -259,7 +259,7 @@ class OrientationForm(forms.Form):
         self.fields["usager"].queryset = usagers if usagers is not None else Usager.objects.none()
         self.fields["destinataire"].queryset = (
             User.objects.filter(
-                memberships__mds=mds, is_active=True, role__in=[Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL]
+                memberships__mds=mds, is_active=True, role__in=roles_with("mediation.orientations.destinataire")
             )
             if mds
             else User.objects.none()
@@ -275,13 +275,13 @@ class OrientationForm(forms.Form):
             self.add_error("partenaire", "Choisissez la structure partenaire.")
         if destinataire is not None:
             expected = (
-                {Role.TRAVAILLEUR_SOCIAL}
+                "mediation.orientations.equipe_ts"
                 if sens == SensOrientation.VERS_TRAVAILLEUR_SOCIAL
-                else {Role.MEDIATEUR, Role.TUTEUR}
+                else "mediation.log"
                 if sens == SensOrientation.VERS_MEDIATION
-                else set()
+                else None
             )
-            if destinataire.role not in expected:
+            if expected is None or not can(destinataire, expected):
                 self.add_error("destinataire", "Ce destinataire ne correspond pas au sens de l'orientation.")
         return data
 

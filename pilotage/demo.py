@@ -15,13 +15,13 @@ import io
 import os
 import time
 import uuid
-import zoneinfo
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+from core.dates import PARIS
+
 MARKER = "demo-departement"
 MDS_DEPARTEMENT = [
     ("AIX", "MDS d'Aix-en-Provence", "Aix-en-Provence", "13001"),

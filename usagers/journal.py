@@ -6,26 +6,23 @@ who, when, the operation and the visitor's pseudonymous reference — never a na
 from dataclasses import dataclass
 
 import pgtrigger
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from core.locks import advisory_lock
 
 from .enums import OperationJournal
 from .models import JOURNAL_DELETE_TRIGGER, AccesJournal
 
-# Arbitrary constant key of the advisory lock that serialises journal writes (keeps the chain linear).
-JOURNAL_LOCK_KEY = 7_311_2021_122
-
-
-def _lock() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK_KEY])
+# The advisory lock that serialises journal writes (keeps the chain linear).
+JOURNAL_LOCK = "usagers.journal"
 
 
 def _append(*, mds, acteur, operation, usager_pk=None, reference="", nombre=None) -> AccesJournal:
     if operation not in OperationJournal.values:
         raise ValueError(f"Opération de journal inconnue : {operation}")
     with transaction.atomic():
-        _lock()
+        advisory_lock(JOURNAL_LOCK)
         last = AccesJournal.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AccesJournal(
             mds=mds,
@@ -93,7 +90,7 @@ def purge_old_entries(*, before) -> dict:
     trigger bypassed here only), and the purge itself is journaled as a count per MDS."""
     counts: dict = {}
     with transaction.atomic():
-        _lock()
+        advisory_lock(JOURNAL_LOCK)
         old = AccesJournal.objects.filter(created_at__lt=before)
         for mds_id in old.values_list("mds_id", flat=True).distinct():
             counts[mds_id] = old.filter(mds_id=mds_id).count()

@@ -13,11 +13,13 @@ DEFAULT_LIMITS = {
     "ticket": "60/h",
     "arrivee": "60/h",
     "avis": "120/h",
+    "aide": "12/h",
     # per IP address (several tablets may share one address behind the MDS router)
     "reservation_ip": "60/h",
     "ticket_ip": "120/h",
     "arrivee_ip": "120/h",
     "avis_ip": "240/h",
+    "aide_ip": "30/h",
     "recherche": "30/10m",
     "annulation_ip": "20/10m",
     "appairage_ip": "10/10m",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mediation",
     "ateliers",
     "pilotage",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.desk",
+                "interop.context_processors.alertes",
             ],
         },
     }
@@ -194,7 +196,7 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Paris"
+TIME_ZONE = "Europe/Paris"  # core.dates.PARIS
 USE_I18N = True
 USE_TZ = True
 
@@ -267,3 +269,10 @@ LOGGING = {
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"
 MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bouches-du-Rhône")
+
+# Rows per page of every paginated desk list (core.pagination.paginate).
+PAGE_SIZE = 25
+# Interoperability (docs/interop.md)
+INTEROP_API_RATE = env("INTEROP_API_RATE", default="600/h")  # per API client
+INTEROP_DEPARTEMENT_CODE = env("INTEROP_DEPARTEMENT_CODE", default="13")
+INTEROP_DATA_INCLUSION_FICHIERS = env.list("INTEROP_DATA_INCLUSION_FICHIERS", default=[])
