@@ -1,6 +1,7 @@
 """The three kiosk flows built on the reception services: book a slot, check in, take a ticket;
 and the public cancellation page of the reminder link."""
 
+import contextlib
 import secrets
 import time
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
 from core.dates import PARIS
+from core.outage import CACHE_DOWN, cache_unavailable
 
 from . import ratelimit, selectors, services, tokens
 from .codes import format_code
@@ -60,16 +62,23 @@ def une_seule_fois(request, action):
     confirmation to show) or a response (a refusal, which may be retried)."""
     jeton = (request.POST.get("jeton") or "")[:40]
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
-    if not jeton or cache.add(key, "en_cours", 300):
+    try:
+        first = not jeton or cache.add(key, "en_cours", 300)
+    except CACHE_DOWN:  # Redis down: no double-tap guard (the booking's row locks still hold)
+        cache_unavailable("garde double envoi")
+        return action()
+    if first:
         try:
             result = action()
         except Exception:
-            cache.delete(key)
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.delete(key)
             raise
-        if isinstance(result, dict):
-            cache.set(key, result, 300)
-        else:
-            cache.delete(key)
+        with contextlib.suppress(*CACHE_DOWN):
+            if isinstance(result, dict):
+                cache.set(key, result, 300)
+            else:
+                cache.delete(key)
         return result
     for _attempt in range(50):
         value = cache.get(key)
@@ -89,7 +98,11 @@ def deja_fait(request):
         return None
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
     for _attempt in range(50):
-        value = cache.get(key)
+        try:
+            value = cache.get(key)
+        except CACHE_DOWN:
+            cache_unavailable("garde double envoi")
+            return None
         if value is None or isinstance(value, dict):
             return value
         time.sleep(0.1)
