@@ -9,18 +9,17 @@ import io
 import itertools
 import time
 
-import numpy as np
-from dateutil.relativedelta import relativedelta
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix, lil_matrix
+from django.db import transaction
 
 from core.models import MDS
 from pilotage import exports, rapports, services
 from pilotage.periode import Perimetre, Periode, mois_courant
 from pilotage.publications import ATTRIBUTS, sous_periodes
-from pilotage.secrecy import MASQUE_PRIMAIRE, MASQUE_SECONDAIRE
+from pilotage.secrecy import proteger
+from tests.pilotage.attaquant import Attaquant
 
 pytestmark = pytest.mark.django_db
 
@@ -43,130 +42,6 @@ def _perimetres():
     return all_mds, scopes
 
 
-class Attaquant:
-    """Linear system over the true inner cells x[periode, mds, categorie] of one attribute."""
-
-    def __init__(self):
-        self.index: dict = {}
-        self.rows: list = []  # (coefficients dict, low, high)
-        self.shown: dict = {}  # cell identity → what every publication shows
-        self.hidden: dict = {}  # identity → coefficient dict
-
-    def var(self, periode, mds, categorie):
-        return self.index.setdefault((periode, mds, categorie), len(self.index))
-
-    def publie(self, identity, coefs, value):
-        previous = self.shown.setdefault(identity, value)
-        assert previous == value, f"{identity} : « {previous} » ici, « {value} » ailleurs"
-        if value is None:
-            return
-        if value == MASQUE_PRIMAIRE:
-            self.rows.append((coefs, 0, 10))
-            self.hidden[identity] = coefs
-        elif value == MASQUE_SECONDAIRE:
-            self.rows.append((coefs, 11, np.inf))
-            self.hidden[identity] = coefs
-        else:
-            assert isinstance(value, int), value
-            self.rows.append((coefs, value, value))
-
-    def lire(self, periode, perimetre, tableau, categories):
-        if perimetre.plusieurs:
-            for name, cells in tableau.lignes:
-                coefs = {self.var(periode, name, c): 1 for c in categories}
-                for c, value in zip(categories, cells[:-1], strict=True):
-                    self.publie((periode, name, c), {self.var(periode, name, c): 1}, value)
-                self.publie((periode, name, "Total"), coefs, cells[-1])
-            if tableau.total is not None:
-                assert perimetre.departement, "une sélection de MDS ne publie pas de total"
-                names = [name for name, _ in tableau.lignes]
-                for c, value in zip(categories, tableau.total[:-1], strict=True):
-                    coefs = {self.var(periode, n, c): 1 for n in names}
-                    self.publie((periode, "Département", c), coefs, value)
-        else:
-            name = perimetre.mds[0].nom
-            for (label, (value,)), c in zip(tableau.lignes, categories, strict=True):
-                assert label == c
-                self.publie((periode, name, c), {self.var(periode, name, c): 1}, value)
-            coefs = {self.var(periode, name, c): 1 for c in categories}
-            self.publie((periode, name, "Total"), coefs, tableau.total[0])
-
-    def emboitements(self, family, names, categories):
-        """A period counts at least the people of each nested period, at most the sum over a cover."""
-        for period in family:
-            subs = [s for s in sous_periodes(period) if s in family]
-            if not subs:
-                continue
-            months = [s for s in subs if s.type == "mois"]
-            quarters = [s for s in subs if s.type == "trimestre"]
-            covers = [months] if len(months) == period.nb_mois else []
-            inside = {m for q in quarters for m in q.mois_liste()}
-            if quarters:
-                rest = [m for m in months if m.mois not in inside]
-                if len(rest) + 3 * len(quarters) == period.nb_mois:
-                    covers.append(quarters + rest)
-            for name, c in itertools.product(names, categories):
-                big = self.var(period, name, c)
-                for sub in subs:
-                    self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
-                for cover in covers:
-                    coefs = {big: 1}
-                    for sub in cover:
-                        coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
-                    self.rows.append((coefs, -np.inf, 0))
-
-    def epingles(self):
-        """Hidden cells an attacker pins to one value. Two feasible tables where a cell differs prove
-        it is not pinned: first a few tables pushing every undecided cell up then down together, then
-        the exact integer minimum and maximum of each cell still undecided."""
-        n = len(self.index)
-        matrix = lil_matrix((len(self.rows), n))
-        low, high = np.empty(len(self.rows)), np.empty(len(self.rows))
-        for k, (coefs, lo, hi) in enumerate(self.rows):
-            for var, coef in coefs.items():
-                matrix[k, var] = coef
-            low[k], high[k] = lo, hi
-        constraints = LinearConstraint(csr_matrix(matrix), low, high)
-        integrality, bounds = np.ones(n), Bounds(np.zeros(n), np.full(n, 10**6))
-        cells = list(self.hidden.items())
-        vectors = {}
-        for identity, coefs in cells:
-            vector = np.zeros(n)
-            for var, coef in coefs.items():
-                vector[var] = coef
-            vectors[identity] = vector
-        seen: dict = {identity: set() for identity, _ in cells}
-
-        def solve(objective):
-            solution = milp(objective, constraints=constraints, integrality=integrality, bounds=bounds)
-            assert solution.status == 0, solution.message
-            for identity, vector in vectors.items():
-                seen[identity].add(round(float(vector @ solution.x)))
-
-        def undecided():
-            return [identity for identity in vectors if len(seen[identity]) < 2]
-
-        rng = np.random.default_rng(7)
-        for sign in (1, -1, 1, -1):
-            todo = undecided()
-            if not todo:
-                break
-            solve(sign * sum(rng.uniform(1, 2) * vectors[i] for i in todo))
-        self.milps = 4
-        pinned = {}
-        for identity in undecided():
-            if len(seen[identity]) >= 2:
-                continue
-            for sign in (1, -1):
-                self.milps += 1
-                solve(-sign * vectors[identity])
-                if len(seen[identity]) >= 2:
-                    break
-            if len(seen[identity]) < 2:
-                pinned[identity] = seen[identity]
-        return pinned
-
-
 def _publications(mois):
     """Every people table of the family, through the same code as the screens, exports and reports."""
     all_mds, scopes = _perimetres()
@@ -179,11 +54,20 @@ def _publications(mois):
     return all_mds, family, published
 
 
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for this module inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = time.monotonic()
+        call_command("seed_demo", "--quiet-accounts", stdout=io.StringIO())
+        print(f"\nseed_demo : {time.monotonic() - started:.1f} s")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    started = time.monotonic()
-    call_command("seed_demo", "--quiet-accounts", stdout=io.StringIO())
-    print(f"\nseed_demo : {time.monotonic() - started:.1f} s")
+def demo(demo_module, db):
+    return None
 
 
 def test_no_hidden_cell_is_pinned_by_every_publication_together(demo):
@@ -209,7 +93,41 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(demo):
         cells_total += len(attacker.shown)
     # The demo data has hidden cells to attack (otherwise the test proves nothing).
     assert hidden_total > 20
+    for type_ in ("mois", "trimestre", "12mois"):
+        print(type_, publications.part_masquee(Periode(type_, mois)))
     print(f"\n{hidden_total} cellules masquées / {cells_total} publiées, {time.monotonic() - started:.1f} s")
+
+
+# Three MDS × three categories where protecting each table on its own leaks (found by search).
+MATRICE = [[9, 5, 46], [20, 0, 2], [5, 0, 12]]
+
+
+def _attaquer(departement, colonnes):
+    """Attack the Département's table and each MDS's column as published (no database)."""
+    attacker = Attaquant(coherent=False)
+    names, cats = ["A", "B", "C"], ["F", "M", "N"]
+    for i, name in enumerate(names):
+        for j, c in enumerate(cats):
+            attacker.publie(("m", name, c), {attacker.var("m", name, c): 1}, departement[i][j])
+            attacker.publie(("m", name, c), {attacker.var("m", name, c): 1}, colonnes[i][j][0])
+        attacker.publie(("m", name, "T"), {attacker.var("m", name, c): 1 for c in cats}, departement[i][-1])
+    for j, c in enumerate(cats):
+        attacker.publie(("m", "D", c), {attacker.var("m", n, c): 1 for n in names}, departement[-1][j])
+    return attacker.epingles()
+
+
+def test_the_attacker_recovers_cells_of_tables_protected_one_by_one():
+    """Control: with the former rule (each table protected on its own, totals maskable) the same
+    attacker recovers hidden cells — it would catch a return to per-table protection."""
+    departement = proteger(MATRICE).publie()
+    colonnes = [proteger([[v] for v in row]).publie() for row in MATRICE]
+    assert _attaquer(departement, colonnes)
+
+
+def test_one_decision_cut_everywhere_leaves_nothing_to_recover():
+    departement = proteger(MATRICE, lignes_publiques=True).publie()
+    colonnes = [[[v] for v in row[:-1]] for row in departement[:-1]]  # each MDS shows its row
+    assert not _attaquer(departement, colonnes)
 
 
 def test_report_and_export_show_the_dashboard_cells(demo):
