@@ -6,12 +6,18 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self):
-        from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
+        from usagers.hooks import (
+            HistorySection,
+            register_anonymizer,
+            register_exporter,
+            register_history_section,
+            register_next_appointment_finder,
+        )
 
-        from . import reminders
-        from .history import anonymize_usager, export_usager, history_context
+        from . import notifications
+        from .history import anonymize_usager, export_usager, history_context, next_appointment
 
-        reminders.register()
+        notifications.register()
 
         register_history_section(
             HistorySection(
@@ -23,3 +29,4 @@ class AccueilConfig(AppConfig):
         )
         register_anonymizer(anonymize_usager)
         register_exporter(export_usager)
+        register_next_appointment_finder(next_appointment)

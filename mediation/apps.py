@@ -6,11 +6,10 @@ class MediationConfig(AppConfig):
     verbose_name = "Médiation numérique"
 
     def ready(self):
-        from notifications.enums import Kind
-        from notifications.registry import register_relevance
+        from core import events
         from usagers import hooks
 
-        from . import history, services
+        from . import history, notifications, services
 
         hooks.register_history_section(
             hooks.HistorySection(
@@ -22,4 +21,5 @@ class MediationConfig(AppConfig):
         )
         hooks.register_anonymizer(services.anonymiser_usager)
         hooks.register_exporter(services.exporter_usager)
-        register_relevance("mediation.Accompagnement", services.recapitulatif_encore_utile, kinds=[Kind.RECAPITULATIF])
+        notifications.register()
+        events.subscribe(events.EmargementCloture, services.journaliser_seance_atelier)
