@@ -3,6 +3,7 @@ waiting-room screen (token link, no login)."""
 
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -554,6 +555,8 @@ def ecran(request, token):
         "waiting": waiting,
         "now": timezone.localtime(),
         "token": token,
+        # Each call is read aloud in French, then in the optional second language (ECRAN_LANGUES).
+        "ecran_langues": getattr(settings, "ECRAN_LANGUES", ["fr"]),
     }
     if request.headers.get("HX-Request") and request.GET.get("partial") == "1":
         response = render(request, "accueil/_ecran.html", context)
