@@ -207,6 +207,8 @@ class MotifForm(MDSModelForm):
         model = Motif
         fields = [
             "libelle",
+            "libelle_en",
+            "libelle_ar",
             "duree_minutes",
             "reservable_borne",
             "delai_minimum_minutes",
@@ -214,6 +216,14 @@ class MotifForm(MDSModelForm):
             "ordre",
             "actif",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed in the language they translate: right direction and the right spell-checker.
+        self.fields["libelle_en"].widget.attrs.update(lang="en", dir="ltr")
+        self.fields["libelle_ar"].widget.attrs.update(lang="ar", dir="rtl")
+        self.fields["libelle_en"].help_text = "Affiché sur la borne en anglais. Vide : le libellé français s'affiche."
+        self.fields["libelle_ar"].help_text = "Affiché sur la borne en arabe. Vide : le libellé français s'affiche."
 
     def clean_libelle(self):
         libelle = self.cleaned_data["libelle"].strip()

@@ -3,6 +3,7 @@ waiting-room screen (token link, no login)."""
 
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_POST
 from core.dates import PARIS
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers.models import Usager
 
 from . import selectors, services
-from .calendar import local_dt, public_holiday
+from .calendar import _holidays_for_year, local_dt, public_holiday
 from .enums import CanalReservation, StatutPassage, StatutRendezVous
 from .forms import (
     AbsenceForm,
@@ -269,8 +271,6 @@ def rdv_nouveau(request):
         }
         usager_pk = request.GET.get("usager")
         if usager_pk and usager_pk.isdigit():
-            from usagers.models import Usager
-
             usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
             if usager:
                 initial["reference"] = usager.reference
@@ -486,8 +486,6 @@ def parametres(request):
 
 
 def _holidays(year):
-    from .calendar import _holidays_for_year
-
     return _holidays_for_year(year).items()
 
 
@@ -557,6 +555,8 @@ def ecran(request, token):
         "waiting": waiting,
         "now": timezone.localtime(),
         "token": token,
+        # Each call is read aloud in French, then in the optional second language (ECRAN_LANGUES).
+        "ecran_langues": getattr(settings, "ECRAN_LANGUES", ["fr"]),
     }
     if request.headers.get("HX-Request") and request.GET.get("partial") == "1":
         response = render(request, "accueil/_ecran.html", context)

@@ -264,6 +264,64 @@ def stop_if_started_here() -> None:
         started_here.clear()
 
 
+# --- Outage drills (tests/ops): stop and start the embedded PostgreSQL like an outage would --------
+
+
+def stop_postgres() -> None:
+    with _lock():
+        _stop_postgres()
+
+
+def start_postgres() -> str:
+    """Start the embedded PostgreSQL again after ``stop_postgres()`` (same data). pgserver keeps a
+    per-process handle that still believes the server runs: forget it first."""
+    from pgserver.postgres_server import PostgresServer
+
+    PostgresServer._instances.pop(_pg_dir().resolve(), None)
+    (_pg_dir() / ".db-created").touch()
+    return database_url()
+
+
+# --- Waiting for the servers (web, worker and beat start before or during an outage) -------------
+
+
+def wait_for_database(url: str, timeout: float = 60.0, log=None) -> bool:
+    """Try to connect until ``timeout`` seconds have passed (1 s, 2 s, … 5 s between tries).
+    Returns whether PostgreSQL answered; the caller decides whether to start anyway."""
+    import psycopg2
+
+    deadline = time.monotonic() + timeout
+    delay, said = 1.0, False
+    while True:
+        try:
+            psycopg2.connect(url, connect_timeout=3).close()  # libpq reads the URL as is
+            if said and log:
+                log("Base de données joignable.")
+            return True
+        except psycopg2.OperationalError:
+            if time.monotonic() + delay > deadline:
+                return False
+            if not said and log:
+                log(f"Base de données injoignable : nouvel essai pendant {timeout:.0f} s au plus…")
+            said = True
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def wait_for_redis(url: str, timeout: float = 60.0) -> bool:
+    import redis
+
+    deadline = time.monotonic() + timeout
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    while True:
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            if time.monotonic() + 1 > deadline:
+                return False
+            time.sleep(1)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "status"
     if command == "start":

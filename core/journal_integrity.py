@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from .journal_hash import keyed_hash, timestamp  # noqa: F401  (re-exported)
+
 logger = logging.getLogger("mds.journal")
 
 REFUSE_FUNCTION_SQL = """
@@ -57,6 +59,12 @@ def enable_triggers_sql(table: str) -> str:
 
 def disable_triggers_sql(table: str) -> str:
     return "; ".join(f"ALTER TABLE {table} DISABLE TRIGGER {name}" for name in trigger_names(table))
+
+
+# --- Keyed hashes ------------------------------------------------------------------------------
+
+
+# keyed_hash and timestamp live in core.journal_hash (models use them without importing this module).
 
 
 # --- Checkpoints -------------------------------------------------------------------------------

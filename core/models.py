@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from .keyed_hash import keyed_hash, timestamp
+from .journal_hash import keyed_hash, timestamp
 from .roles import CROSS_MDS_ROLES, Role
 
 

@@ -48,6 +48,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "pilotage.reports": frozenset({Role.DIRECTEUR, Role.COORDINATEUR}),
     # staff accounts
     "core.team": frozenset({Role.DIRECTEUR, Role.ADMIN}),
+    # interoperability: API clients of the activity feed, calendar subscription, external agendas
+    "interop.api_clients": frozenset({Role.COORDINATEUR}),
+    "interop.calendrier": frozenset({Role.MEDIATEUR, Role.TUTEUR, Role.ACCUEIL}),
+    "interop.agendas_externes": frozenset({Role.DIRECTEUR}),
 }
 
 

@@ -14,11 +14,13 @@ from django.db.models import Q
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from . import coop
 from .enums import (
     Consentement,
     Etape,
     Materiel,
     Nature,
+    OriginePartenaire,
     Posture,
     Resultat,
     SensOrientation,
@@ -35,7 +37,13 @@ from .search import search_text
 class Thematique(models.Model):
     """Thematic code compatible with La Coop de la médiation numérique."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
+    code = models.SlugField(
+        "code",
+        max_length=60,
+        unique=True,
+        validators=[coop.validate_thematique_code],
+        help_text="Un code de thématique de La Coop de la médiation numérique (voir docs/interop.md).",
+    )
     libelle = models.CharField("libellé", max_length=120)
     ordre = models.PositiveSmallIntegerField("ordre", default=100)
 
@@ -119,12 +127,32 @@ class Partenaire(models.Model):
     )
     thematiques = models.CharField("aide proposée", max_length=200, blank=True, validators=[FreeTextGuard(200)])
     actif = models.BooleanField("actif", default=True)
+    structure_de_redirection = models.CharField(
+        "type de structure (La Coop)",
+        max_length=40,
+        choices=list(coop.STRUCTURE_DE_REDIRECTION.items()),
+        default="autre",
+        validators=[coop.validate_structure_de_redirection],
+        help_text="Code de redirection de La Coop porté par les orientations vers cette structure.",
+    )
+    typologie = models.CharField("typologie (data·inclusion)", max_length=20, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    source = models.CharField("origine", max_length=20, choices=OriginePartenaire.choices, default="manuel")
+    source_id = models.CharField("identifiant à la source", max_length=200, blank=True)
+    source_maj = models.DateTimeField("mis à jour depuis la source le", null=True, blank=True)
 
     objects = MDSScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "structure partenaire"
         ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mds", "source", "source_id"],
+                condition=~Q(source_id=""),
+                name="partenaire_source_unique",
+            )
+        ]
 
     def __str__(self):
         return self.nom
@@ -470,6 +498,12 @@ class JournalEtape(models.Model):
         return f"{self.etape_code}:{self.posture}"
 
 
+def passage_model():
+    """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
+    the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
+    return Accompagnement._meta.get_field("passage").related_model
+
+
 class SceauJournal(models.Model):
     """Seal of one session-log activity: ``hash`` = HMAC(key, numero, previous seal, the activity with
     its démarches and steps). Numbered without gaps and chained, append-only like the log itself;
@@ -492,9 +526,3 @@ class SceauJournal(models.Model):
 
     def __str__(self):
         return f"sceau n° {self.numero} (activité {self.activite_id})"
-
-
-def passage_model():
-    """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
-    the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
-    return Accompagnement._meta.get_field("passage").related_model

@@ -12,17 +12,18 @@ from django.utils import timezone
 
 from core.journal_integrity import (
     VerificationResult,
+    keyed_hash,
     last_checkpoint,
+    timestamp,
     verify_checkpoints,
     write_checkpoint,
 )
-from core.keyed_hash import keyed_hash, timestamp
 from core.locks import advisory_lock
 
 from .models import JournalActivite, JournalDemarche, JournalEtape, SceauJournal
 
 JOURNAL = SceauJournal.JOURNAL_NAME
-LOCK_KEY = "mediation.sceau"
+LOCK = "mediation.sceau"  # serialises seal writes (keeps the chain linear)
 
 
 def _fields(model, skip=()):
@@ -91,7 +92,7 @@ def sceller(activite: JournalActivite) -> None:
     """Seal one freshly written activity (same transaction as the write; serialised by a lock held
     until commit, so seals are chained in commit order)."""
     with transaction.atomic():
-        advisory_lock(LOCK_KEY)
+        advisory_lock(LOCK)
         _seal_all(JournalActivite.objects.filter(pk=activite.pk).prefetch_related("demarches__etapes"))
 
 
@@ -100,7 +101,7 @@ def sceller_en_attente(batch_size: int = 2000) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            advisory_lock(LOCK_KEY)
+            advisory_lock(LOCK)
             ids = list(
                 JournalActivite.objects.exclude(pk__in=SceauJournal.objects.values("activite_id"))
                 .order_by("pk")
@@ -114,7 +115,7 @@ def sceller_en_attente(batch_size: int = 2000) -> int:
 
 def checkpoint(*, force: bool = False):
     with transaction.atomic():
-        advisory_lock(LOCK_KEY)
+        advisory_lock(LOCK)
         head = SceauJournal.objects.aggregate(numero=Max("numero"), nombre=Count("id"))
         if head["numero"] is None:
             return None

@@ -9,7 +9,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from core.journal_integrity import VerificationResult, last_checkpoint, verify_checkpoints, write_checkpoint
+from core.journal_integrity import (
+    VerificationResult,
+    last_checkpoint,
+    verify_checkpoints,
+    write_checkpoint,
+)
 from core.locks import advisory_lock
 
 from .consultations import note_journaled

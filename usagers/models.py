@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
-from core.keyed_hash import keyed_hash, timestamp
+from core.journal_hash import keyed_hash, timestamp
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 

@@ -47,12 +47,15 @@ INSTALLED_APPS = [
     "mediation",
     "ateliers",
     "pilotage",
+    "interop",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestLogMiddleware",
+    # PostgreSQL down → French 503 page rendered without the database (before sessions and users).
+    "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.desk",
+                "interop.context_processors.alertes",
             ],
         },
     }
@@ -139,9 +143,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, made to survive database outages and to catch up on
+# schedules missed while beat was down (core/beat.py, docs/operations.md).
+CELERY_BEAT_SCHEDULER = "core.beat:ResilientScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# --- Operations: signs of life and the thresholds of /healthz/ready (docs/operations.md) -----------
+MDS_WORKER_HEARTBEAT_SECONDS = env.int("MDS_WORKER_HEARTBEAT_SECONDS", default=30)
+MDS_BEAT_TICK_RECORD_SECONDS = env.int("MDS_BEAT_TICK_RECORD_SECONDS", default=30)
+MDS_BEAT_FULL_SYNC_SECONDS = env.int("MDS_BEAT_FULL_SYNC_SECONDS", default=300)
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=120)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=120)
+# A due message still unsent after this delay means the dispatcher is not keeping up.
+HEALTH_OUTBOX_LATE_SECONDS = env.int("HEALTH_OUTBOX_LATE_SECONDS", default=600)
+# Seconds announced in Retry-After by the "service indisponible" page (database down).
+OUTAGE_RETRY_AFTER_SECONDS = 30
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -290,3 +307,7 @@ MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bou
 
 # Rows per page of every paginated desk list (core.pagination.paginate).
 PAGE_SIZE = 25
+# Interoperability (docs/interop.md)
+INTEROP_API_RATE = env("INTEROP_API_RATE", default="600/h")  # per API client
+INTEROP_DEPARTEMENT_CODE = env("INTEROP_DEPARTEMENT_CODE", default="13")
+INTEROP_DATA_INCLUSION_FICHIERS = env.list("INTEROP_DATA_INCLUSION_FICHIERS", default=[])

@@ -9,7 +9,11 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether the request came over HTTPS is decided by gunicorn (wsgi.url_scheme), which believes
+# X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (the reverse proxy; config/gunicorn.conf.py). Django
+# reading the header itself would believe any client that reaches gunicorn directly. Behind another
+# WSGI server that cannot do this, set TRUST_X_FORWARDED_PROTO=1 and make sure only the proxy reaches it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_X_FORWARDED_PROTO", False) else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

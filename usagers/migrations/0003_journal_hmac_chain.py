@@ -3,8 +3,7 @@
 import pgtrigger.migrations
 from django.db import migrations, models
 
-from core.journal_integrity import append_only_sql, drop_append_only_sql
-from core.keyed_hash import keyed_hash, timestamp
+from core.journal_integrity import append_only_sql, drop_append_only_sql, keyed_hash, timestamp
 
 TABLE = "usagers_accesjournal"
 
