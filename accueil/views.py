@@ -1,7 +1,7 @@
 """Desk screens of the reception: queue, appointments, agenda, settings; and the public
 waiting-room screen (token link, no login)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.dates import parse_date_param
 from core.permissions import can, require
 from core.roles import Role
 from core.scoping import get_scoped_or_404, scoped
@@ -48,10 +49,7 @@ def _need_mds(request):
 
 
 def _parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else (default or timezone.localdate())
-    except ValueError:
-        return default or timezone.localdate()
+    return parse_date_param(value) or default or timezone.localdate()
 
 
 # -- queue ---------------------------------------------------------------------------------------
