@@ -77,8 +77,11 @@ class Bloc:
         self.prefix = prefix
         self.demarche = demarche
         self.suite = suite
+        # ``postures``: the visitor's own last posture per step, shown as a marked suggestion.
+        # Without one the step starts with no posture: the mediator chooses.
         postures = postures or {}
-        self.etapes = [(code, Etape(code).label, postures.get(code, Posture.AVEC)) for code in demarche.etapes_defaut]
+        self.etapes = [(code, Etape(code).label, postures.get(code, "")) for code in demarche.etapes_defaut]
+        self.suggestions = {code for code, _, posture in self.etapes if posture}
         self.resultat = ""
         self.consentement = ""
         self.reference = suite.reference_dossier if suite else ""
@@ -143,6 +146,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
         if demarche.reserve_travailleur_social:
             etapes = []
         bloc.etapes = etapes
+        bloc.suggestions = set()
         bloc.resultat = _get(data, f"{prefix}-resultat")
         bloc.consentement = _get(data, f"{prefix}-consentement")
         bloc.reference = _get(data, f"{prefix}-reference")[:200]

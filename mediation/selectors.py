@@ -84,11 +84,21 @@ def _ranked_search(condition, mds, since, limit):
     return matches[:limit]
 
 
-def dernieres_postures(*, mediateur) -> dict[str, str]:
-    """The mediator's last posture for each step code (the default of the one-tap selector)."""
+def dernieres_postures(*, usager) -> dict[str, str]:
+    """The last posture of *this visitor* on each step code: a suggestion on the logging screen.
+
+    Never another visitor's: a new or anonymous person gets no suggestion at all."""
+    if usager is None:
+        return {}
     rows = (
-        EtapeRealisee.objects.filter(demarche_realisee__accompagnement__mediateur=mediateur)
-        .order_by("code", "-demarche_realisee__accompagnement__created_at", "-id")
+        EtapeRealisee.objects.filter(demarche_realisee__accompagnement__usager=usager)
+        .order_by(
+            "code",
+            "-demarche_realisee__accompagnement__date",
+            "-demarche_realisee__accompagnement__debut",
+            "-demarche_realisee__accompagnement__created_at",
+            "-id",
+        )
         .distinct("code")
         .values_list("code", "posture")
     )

@@ -116,6 +116,18 @@ def check_demarche(item: DemarcheInput) -> DemarcheInput:
     return item
 
 
+class PassageDejaEnregistre(ValidationError):
+    """The queue passage already has its accompaniment (Back, history or reload after « Terminer »)."""
+
+    def __init__(self, accompagnement):
+        super().__init__("Ce passage est déjà enregistré : voici l'accompagnement, à corriger si besoin.")
+        self.accompagnement = accompagnement
+
+
+def accompagnement_du_passage(*, passage) -> Accompagnement | None:
+    return Accompagnement.objects.filter(passage=passage).order_by("pk").first() if passage is not None else None
+
+
 @transaction.atomic
 def enregistrer_accompagnement(
     *,
@@ -145,6 +157,12 @@ def enregistrer_accompagnement(
         raise ValidationError({"usager": "Cet usager n'appartient pas à cette MDS."})
     if passage is not None and passage.mds_id != mds.pk:
         raise ValidationError({"passage": "Ce passage n'appartient pas à cette MDS."})
+    if passage is not None:
+        # One accompaniment per queue passage: a second form (other key) for it is refused.
+        _advisory_lock(f"passage:{passage.pk}")
+        already = accompagnement_du_passage(passage=passage)
+        if already is not None:
+            raise PassageDejaEnregistre(already)
     if not demarches:
         raise ValidationError({"demarches": "Ajoutez au moins une démarche."})
     items = [check_demarche(item) for item in demarches]

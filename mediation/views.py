@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accueil.models import Passage
@@ -71,6 +72,18 @@ def _logging_context(request, form, blocs, *, usager=None, timer_start=None):
     }
 
 
+def _deja_enregistre(request, accompagnement):
+    """Re-opening the logging screen of a passage already logged shows that accompaniment."""
+    messages.info(request, "Ce passage est déjà enregistré : voici l'accompagnement (« Corriger » pour le modifier).")
+    url = reverse("mediation:detail", kwargs={"pk": accompagnement.pk})
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@never_cache  # Back / history must ask the server again (re-log guard), not show a cached blank form
 @login_required
 @require("mediation.log")
 def commencer(request):
@@ -100,6 +113,8 @@ def commencer(request):
                     note=data["note"],
                     demarches=items,
                 )
+            except services.PassageDejaEnregistre as error:
+                return _deja_enregistre(request, error.accompagnement)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -128,6 +143,9 @@ def commencer(request):
     timer_start = None
     passage = _passage_start(request, request.GET.get("passage", ""))
     if passage:
+        already = services.accompagnement_du_passage(passage=passage["passage"])
+        if already is not None:
+            return _deja_enregistre(request, already)
         initial["passage"] = passage["passage"].pk
         if passage["start"]:
             start = timezone.localtime(passage["start"])
@@ -143,7 +161,7 @@ def commencer(request):
     elif usager is None and not passage:
         initial["source"] = Source.ALLER_VERS
     form = AccompagnementForm(initial=initial, mds=mds)
-    postures = selectors.dernieres_postures(mediateur=request.user)
+    postures = selectors.dernieres_postures(usager=usager)
     blocs = []
     suite_id = request.GET.get("suite", "")
     if suite_id.isdigit():
@@ -169,6 +187,14 @@ def recherche_demarches(request):
     return render(request, "mediation/_resultats.html", {"resultats": results, "q": q})
 
 
+def _usager_du_bloc(request):
+    """The visitor of the logging screen (``usager`` added by mediation.js), scoped to the MDS."""
+    pk = request.GET.get("usager", "")
+    if not pk.isdigit():
+        return None
+    return Usager.objects.for_request(request).not_anonymized().filter(pk=pk).first()
+
+
 @login_required
 @require("mediation.log")
 @require_GET
@@ -187,7 +213,7 @@ def bloc_demarche(request, pk):
         prefix=new_prefix(),
         demarche=demarche,
         suite=suite,
-        postures=selectors.dernieres_postures(mediateur=request.user),
+        postures=selectors.dernieres_postures(usager=_usager_du_bloc(request)),
     )
     context = {
         "bloc": bloc,
@@ -208,9 +234,10 @@ def ligne_etape(request):
     prefix, code = request.GET.get("p", ""), request.GET.get("code", "")
     if not prefix.isalnum() or code not in Etape.values:
         return HttpResponse(status=400)
-    posture = selectors.dernieres_postures(mediateur=request.user).get(code, Posture.AVEC)
+    posture = selectors.dernieres_postures(usager=_usager_du_bloc(request)).get(code, "")
     bloc = Bloc.__new__(Bloc)
     bloc.prefix, bloc.errors, bloc.consentement = prefix, {}, ""
+    bloc.suggestions = {code} if posture else set()
     context = {
         "bloc": bloc,
         "etape": (code, Etape(code).label, posture),
