@@ -6,12 +6,15 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self):
+        from core.homes import register_panel
         from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
 
-        from . import reminders
+        from . import homes, reminders
         from .history import anonymize_usager, export_usager, history_context
 
         reminders.register()
+        for panel in homes.PANELS:
+            register_panel(panel)
 
         register_history_section(
             HistorySection(

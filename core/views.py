@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .forms import InvitationForm
+from .homes import panels_for
 from .middleware import set_current_mds
 from .models import User
 from .permissions import can, require
@@ -13,12 +14,13 @@ from .services import invite_staff
 
 @login_required
 def home(request):
+    """« What do I do now »: the panels of the user's role (see core.homes), in order."""
     user = request.user
     if can(user, "pilotage.departement") or can(user, "pilotage.mds"):
         template = "core/home_pilotage.html"
     else:
         template = "core/home_desk.html"
-    return render(request, template, {"page_title": "Accueil"})
+    return render(request, template, {"page_title": "Accueil", "panels": panels_for(request)})
 
 
 @login_required

@@ -6,11 +6,15 @@ class MediationConfig(AppConfig):
     verbose_name = "Médiation numérique"
 
     def ready(self):
+        from core.homes import register_panel
         from notifications.enums import Kind
         from notifications.registry import register_relevance
         from usagers import hooks
 
-        from . import history, services
+        from . import history, homes, services
+
+        for panel in homes.PANELS:
+            register_panel(panel)
 
         hooks.register_history_section(
             hooks.HistorySection(

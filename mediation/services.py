@@ -536,6 +536,20 @@ def acquitter_revue(*, revue: Revue, tuteur, commentaire: str = "") -> Revue:
     return revue
 
 
+@transaction.atomic
+def marquer_revue_lue(*, revue: Revue, stagiaire) -> Revue:
+    """The intern read the tutor's feedback on one of her « à la place » acts (idempotent)."""
+    revue = Revue.objects.select_for_update().select_related("demarche_realisee__accompagnement").get(pk=revue.pk)
+    if revue.demarche_realisee.accompagnement.mediateur_id != stagiaire.pk:
+        raise ValidationError("Ce retour ne vous est pas adressé.")
+    if revue.acquittee_le is None:
+        raise ValidationError("Ce retour n'a pas encore été donné.")
+    if revue.lue_le is None:
+        revue.lue_le = timezone.now()
+        revue.save(update_fields=["lue_le"])
+    return revue
+
+
 # ------------------------------------------------------------------------------------------
 # Visitor rights (registered in apps.py)
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accompagnements/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("revue/", views.revue, name="revue"),
     path("revue/<int:pk>/vu/", views.revue_acquitter, name="revue_acquitter"),
+    path("revue/<int:pk>/lu/", views.revue_lue, name="revue_lue"),
     path("orientations/", views.orientations, name="orientations"),
     path("orientations/nouvelle/", views.orientation_nouvelle, name="orientation_nouvelle"),
     path("orientations/<int:pk>/<str:statut>/", views.orientation_statut, name="orientation_statut"),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -257,7 +258,11 @@ def _accompagnements(request):
 def detail(request, pk):
     accompagnement = get_object_or_404(
         _accompagnements(request).prefetch_related(
-            "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
+            "demarches__demarche__organisme",
+            "demarches__etapes",
+            "demarches__pieces",
+            "demarches__orientations",
+            "demarches__revue__acquittee_par",
         ),
         pk=pk,
     )
@@ -392,6 +397,26 @@ def revue_acquitter(request, pk):
     else:
         messages.error(request, "Commentaire refusé : " + " ".join(form.errors.get("commentaire", [])))
     return redirect("mediation:revue")
+
+
+@login_required
+@require("mediation.log")
+@require_POST
+def revue_lue(request, pk):
+    """The intern marks her tutor's feedback as read (from her home or from the accompaniment)."""
+    item = get_object_or_404(
+        Revue.objects.for_request(request).filter(demarche_realisee__accompagnement__mediateur=request.user), pk=pk
+    )
+    try:
+        services.marquer_revue_lue(revue=item, stagiaire=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Retour marqué comme lu.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:home")
+    return redirect(target)
 
 
 # ------------------------------------------------------------------------------------------------

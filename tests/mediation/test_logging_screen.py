@@ -356,3 +356,35 @@ def test_review_of_an_intern_without_tutor_goes_to_every_tutor_of_the_mds(mds_a,
     named = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
     client_for(named).post(URL, post_data(code="impots_declaration", postures={"saisie": "a_la_place"}))
     assert "Déclaration de revenus" not in client_for(other_tuteur).get(reverse("mediation:revue")).content.decode()
+
+
+def test_review_loop_reaches_the_intern(mds_a, make_user, client_for):
+    """Tutor's comment → intern's accompaniment page with « non lu », then « lu » once marked."""
+    from mediation.services import acquitter_revue
+
+    tuteur = make_user(Role.TUTEUR)
+    stagiaire = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
+    client_for(stagiaire).post(URL, post_data(postures={"saisie": "a_la_place"}))
+    acc = Accompagnement.objects.get()
+    revue = Revue.objects.get()
+    revue_html = client_for(tuteur).get(reverse("mediation:revue")).content.decode()
+    assert 'class="etape-a-la-place"' in revue_html and "badge-a-la-place" in revue_html
+    acquitter_revue(revue=revue, tuteur=tuteur, commentaire="Fais-lui saisir son adresse la prochaine fois")
+    detail = reverse("mediation:detail", kwargs={"pk": acc.pk})
+    html = client_for(stagiaire).get(detail).content.decode()
+    assert "Fais-lui saisir son adresse" in html and "non lu" in html
+    # Only the intern herself marks it read; another mediator gets a 404.
+    other = make_user(Role.MEDIATEUR)
+    assert client_for(other).post(reverse("mediation:revue_lue", kwargs={"pk": revue.pk})).status_code == 404
+    response = client_for(stagiaire).post(reverse("mediation:revue_lue", kwargs={"pk": revue.pk}), {"next": detail})
+    assert response.status_code == 302 and response["Location"] == detail
+    revue.refresh_from_db()
+    assert revue.lue_le is not None
+    html = client_for(stagiaire).get(detail).content.decode()
+    assert "lu le" in html and "Marquer comme lu" not in html
+    assert "lu le" in client_for(tuteur).get(reverse("mediation:revue")).content.decode()
+    # An evil « next » goes home instead.
+    response = client_for(stagiaire).post(
+        reverse("mediation:revue_lue", kwargs={"pk": revue.pk}), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("core:home")
