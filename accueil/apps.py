@@ -7,12 +7,18 @@ class AccueilConfig(AppConfig):
 
     def ready(self):
         from core.homes import register_panel
-        from usagers.hooks import HistorySection, register_anonymizer, register_exporter, register_history_section
+        from usagers.hooks import (
+            HistorySection,
+            register_anonymizer,
+            register_exporter,
+            register_history_section,
+            register_next_appointment_finder,
+        )
 
-        from . import homes, reminders
-        from .history import anonymize_usager, export_usager, history_context
+        from . import homes, notifications
+        from .history import anonymize_usager, export_usager, history_context, next_appointment
 
-        reminders.register()
+        notifications.register()
         for panel in homes.PANELS:
             register_panel(panel)
 
@@ -26,3 +32,4 @@ class AccueilConfig(AppConfig):
         )
         register_anonymizer(anonymize_usager)
         register_exporter(export_usager)
+        register_next_appointment_finder(next_appointment)

@@ -71,3 +71,14 @@ def export_usager(usager):
         for p in Passage.objects.filter(usager=usager).select_related("motif")
     ]
     return "Rendez-vous et passages à l'accueil", {"rendez_vous": rendez_vous, "passages": passages}
+
+
+def next_appointment(*, mds_id, usager_id, after):
+    """usagers.hooks finder: start of the visitor's next active appointment in that MDS, or None."""
+    return (
+        RendezVous.objects.filter(mds_id=mds_id, usager_id=usager_id, debut__gte=after)
+        .actifs()
+        .order_by("debut")
+        .values_list("debut", flat=True)
+        .first()
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.text_guard import guard_free_text
 
-from . import hooks, reminders
+from . import hooks, notifications
 from .calendar import PARIS, DeskCalendar
 from .enums import (
     TRANSITIONS,
@@ -165,7 +165,7 @@ def book_appointment(
         agenda.save(update_fields=["version"])
         _history(rdv, ActionHistorique.CREATION, user=booked_by, nouveau_debut=start, nouveau_statut=rdv.statut)
         _record_contact(rdv.usager_id, now)
-        reminders.plan(rdv, now=now)
+        notifications.plan(rdv, now=now)
         hooks.emit("booked", rdv.pk)
     return rdv
 
@@ -196,7 +196,7 @@ def reschedule_appointment(*, rendez_vous, start: datetime, mediateur="keep", us
             nouveau_debut=begin,
             ancien_mediateur_id=old_mediateur,
         )
-        reminders.plan(rdv, now=now)
+        notifications.plan(rdv, now=now)
         hooks.emit("rescheduled", rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
@@ -219,7 +219,7 @@ def set_appointment_status(*, rendez_vous, statut: str, user=None, now=None) -> 
         rdv.statut_change_le = now
         rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
         _history(rdv, ActionHistorique.STATUT, user=user, ancien_statut=old, nouveau_statut=statut)
-        reminders.status_changed(rdv, now=now)
+        notifications.status_changed(rdv, now=now)
         event = "cancelled" if statut in (StatutRendezVous.ANNULE, StatutRendezVous.EXCUSE) else "status"
         hooks.emit(event, rdv.pk)
     rendez_vous.refresh_from_db()
@@ -254,7 +254,7 @@ def mark_no_shows(*, now=None, grace_minutes: int = 30) -> int:
             rdv.statut_change_le = now
             rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
             _history(rdv, ActionHistorique.STATUT, ancien_statut=StatutRendezVous.A_VENIR, nouveau_statut=rdv.statut)
-            reminders.status_changed(rdv, now=now)
+            notifications.status_changed(rdv, now=now)
             hooks.emit("status", rdv.pk)
             changed += 1
     return changed

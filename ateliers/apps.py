@@ -20,8 +20,6 @@ class AteliersConfig(AppConfig):
         )
         register_exporter(export_usager)
 
-        from notifications.registry import register_relevance
+        from . import notifications
 
-        from .notify import still_relevant
-
-        register_relevance("ateliers.Inscription", still_relevant)
+        notifications.register()

@@ -11,8 +11,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.roles import Role
-from mediation.services import log_atelier_seance
 from usagers.enums import TrancheAge
 
 from .enums import Equipement, Format, MotifAnnulation, Niveau, Presence, Public, StatutSeance, Thematique
@@ -285,14 +285,16 @@ def _log_held(mds, seances, inscriptions, anonymes) -> None:
         total = len(ids) + walk_ins.get(seance.pk, 0)
         if not total:
             continue
-        log_atelier_seance(
-            mds=mds,
-            animateur=seance.animateur,
-            date=timezone.localdate(seance.debut),
-            debut=timezone.localtime(seance.debut).time(),
-            duree_minutes=seance.duree_minutes,
-            thematiques=list(seance.atelier.thematiques),
-            participants=total,
-            usager_ids=[i for i in ids if i],
-            seance_key=f"atelier-seance-{seance.pk}",
+        events.emit(
+            events.EmargementCloture(
+                mds=mds,
+                animateur=seance.animateur,
+                date=timezone.localdate(seance.debut),
+                debut=timezone.localtime(seance.debut).time(),
+                duree_minutes=seance.duree_minutes,
+                thematiques=list(seance.atelier.thematiques),
+                participants=total,
+                usager_ids=[i for i in ids if i],
+                seance_key=f"atelier-seance-{seance.pk}",
+            )
         )

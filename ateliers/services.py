@@ -5,7 +5,7 @@ Capacity and waitlist: every change of a séance's registrations locks the séan
 ``places_prises <= capacite`` CHECK constraint backs it up in the database.
 
 Messages to visitors: every change is recorded as an ``Evenement`` row (``inscription``,
-``promotion``, ``annulation_inscrit``…) visible on the séance page, and ``ateliers.notify.notify``
+``promotion``, ``annulation_inscrit``…) visible on the séance page, and ``ateliers.notifications.notify``
 plans the matching messages in the notifications outbox in the same transaction (reminder the day
 before, "a place is free", "atelier annulé"). ``promote_from_waitlist`` and ``cancel_seance`` return
 what changed."""
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mediation.services import log_atelier_seance
+from core import events
 from usagers.enums import TrancheAge
 from usagers.models import Usager
 from usagers.services import record_contact
@@ -28,7 +28,7 @@ from usagers.services import record_contact
 from . import recurrence
 from .enums import Format, MotifAnnulation, Presence, StatutInscription, StatutSeance, TypeEvenement
 from .models import Atelier, Evenement, Fermeture, Inscription, ParticipantAnonyme, Seance, Serie
-from .notify import notify
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -498,28 +498,31 @@ def retirer_participants_anonymes(*, participant_id: int, par=None, now=None) ->
     row.delete()
 
 
-def _log_mediation(seance: Seance, *, presents: list[Inscription], anonymes: int) -> None:
-    """Feed the session log of the mediation app: a held séance is a logged collective activity
-    (idempotent per séance through ``seance_key``). A séance nobody came to logs no activity."""
+def _emit_held(seance: Seance, *, presents: list[Inscription], anonymes: int) -> None:
+    """Tell the peers a séance was held (``core.events.EmargementCloture``): the mediation app logs
+    it in the session log (idempotent per séance through ``seance_key``). A séance nobody came to
+    emits nothing."""
     if not presents and not anonymes:
         return
-    log_atelier_seance(
-        mds=seance.mds,
-        animateur=seance.animateur,
-        date=timezone.localdate(seance.debut),
-        debut=timezone.localtime(seance.debut).time(),
-        duree_minutes=seance.duree_minutes,
-        thematiques=list(seance.atelier.thematiques),
-        participants=len(presents) + anonymes,
-        usager_ids=[i.usager_id for i in presents if i.usager_id],
-        seance_key=f"atelier-seance-{seance.pk}",
+    events.emit(
+        events.EmargementCloture(
+            mds=seance.mds,
+            animateur=seance.animateur,
+            date=timezone.localdate(seance.debut),
+            debut=timezone.localtime(seance.debut).time(),
+            duree_minutes=seance.duree_minutes,
+            thematiques=list(seance.atelier.thematiques),
+            participants=len(presents) + anonymes,
+            usager_ids=[i.usager_id for i in presents if i.usager_id],
+            seance_key=f"atelier-seance-{seance.pk}",
+        )
     )
 
 
 @transaction.atomic
 def cloturer_emargement(*, seance_id: int, par=None, now=None) -> Seance:
     """Mark the séance as held: registered people not marked present are recorded absent, present
-    visitors get a contact, and the session log of the mediation app receives the séance."""
+    visitors get a contact, and the peers are told the séance was held (``EmargementCloture``)."""
     now = now or timezone.now()
     seance = _locked(seance_id)
     _check_emargement_ouvert(seance, now)
@@ -537,5 +540,5 @@ def cloturer_emargement(*, seance_id: int, par=None, now=None) -> Seance:
     for inscription in presents:
         if inscription.usager_id:
             record_contact(usager_id=inscription.usager_id, when=seance.debut)
-    _log_mediation(seance, presents=presents, anonymes=anonymes)
+    _emit_held(seance, presents=presents, anonymes=anonymes)
     return seance

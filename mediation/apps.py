@@ -6,12 +6,11 @@ class MediationConfig(AppConfig):
     verbose_name = "Médiation numérique"
 
     def ready(self):
+        from core import events
         from core.homes import register_panel
-        from notifications.enums import Kind
-        from notifications.registry import register_relevance
         from usagers import hooks
 
-        from . import history, homes, services
+        from . import history, homes, notifications, services
 
         for panel in homes.PANELS:
             register_panel(panel)
@@ -26,4 +25,5 @@ class MediationConfig(AppConfig):
         )
         hooks.register_anonymizer(services.anonymiser_usager)
         hooks.register_exporter(services.exporter_usager)
-        register_relevance("mediation.Accompagnement", services.recapitulatif_encore_utile, kinds=[Kind.RECAPITULATIF])
+        notifications.register()
+        events.subscribe(events.EmargementCloture, services.journaliser_seance_atelier)

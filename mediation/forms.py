@@ -3,14 +3,13 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accueil.models import Passage
 from core.models import User
 from core.roles import Role
 from core.text_guard import FreeTextGuard, guard_free_text
 from usagers.models import Usager
 
 from .enums import Consentement, DureePreset, Etape, Materiel, Posture, Resultat, SensOrientation, Source, TypeLieu
-from .models import Demarche, DemarcheRealisee, Partenaire
+from .models import Demarche, DemarcheRealisee, Partenaire, passage_model
 from .services import DemarcheInput, OrientationInput
 
 DUREE_CHOICES = [(str(v), label) for v, label in DureePreset.choices] + [("autre", "Autre")]
@@ -21,7 +20,7 @@ class AccompagnementForm(forms.Form):
 
     cle = forms.UUIDField(widget=forms.HiddenInput)
     usager = forms.ModelChoiceField(queryset=Usager.objects.none(), required=False, widget=forms.HiddenInput)
-    passage = forms.ModelChoiceField(queryset=Passage.objects.none(), required=False, widget=forms.HiddenInput)
+    passage = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)  # set in __init__
     source = forms.ChoiceField(label="Venue", choices=Source.choices, widget=forms.RadioSelect)
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     debut = forms.TimeField(label="Début", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -47,7 +46,8 @@ class AccompagnementForm(forms.Form):
     def __init__(self, *args, mds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["usager"].queryset = Usager.objects.for_mds(mds).not_anonymized() if mds else Usager.objects.none()
-        self.fields["passage"].queryset = Passage.objects.for_mds(mds) if mds else Passage.objects.none()
+        passages = passage_model().objects
+        self.fields["passage"].queryset = passages.for_mds(mds) if mds else passages.none()
 
     def clean(self):
         data = super().clean()

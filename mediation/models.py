@@ -473,3 +473,9 @@ class JournalEtape(models.Model):
 
     def __str__(self):
         return f"{self.etape_code}:{self.posture}"
+
+
+def passage_model():
+    """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
+    the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
+    return Accompagnement._meta.get_field("passage").related_model

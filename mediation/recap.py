@@ -3,15 +3,12 @@
 The short text for SMS/e-mail follows the reminder rule (domain brief §8): no organisme, no reason,
 no démarche name, no word « social » — only where to find the paper récapitulatif, the next
 appointment, a reminder to bring the documents and to keep one's passwords. It is the ``texte`` of
-the notifications message ``Kind.RECAPITULATIF`` (the message adds the date and the MDS address)."""
-
-from django.core.exceptions import FieldError
-from django.utils import timezone
-
-from notifications.content import RECAP_MAX, format_date, normalize_language
+the message ``mediation.notifications.Kind.RECAPITULATIF`` (the message adds the date and the MDS
+address); ``texte_message`` lives there."""
 
 from .enums import RESULTATS_OUVERTS, Resultat, SensOrientation
 from .models import Partenaire
+from .notifications import prochain_rendez_vous, texte_message
 
 PHRASES = {
     Resultat.FINALISEE: "C'est fait",
@@ -55,12 +52,10 @@ def recapitulatif(accompagnement) -> dict:
                     orientations.append(None)
     partenaires = list(Partenaire.objects.for_mds(accompagnement.mds_id).filter(actif=True)[:5])
     pieces = list(dict.fromkeys(pieces))
-    prochain_rdv = prochain_rendez_vous(accompagnement)
+    prochain_debut = prochain_rendez_vous(accompagnement)
     return {
-        "texte_court": texte_message(
-            language="fr", prochain_debut=prochain_rdv.debut if prochain_rdv else None, documents=bool(pieces)
-        ),
-        "prochain_rdv": prochain_rdv,
+        "texte_court": texte_message(language="fr", prochain_debut=prochain_debut, documents=bool(pieces)),
+        "prochain_debut": prochain_debut,
         "mds": accompagnement.mds,
         "date": accompagnement.date,
         "faits": faits,
@@ -71,68 +66,3 @@ def recapitulatif(accompagnement) -> dict:
         "partenaires": partenaires,
         "rappel": RAPPEL_MOTS_DE_PASSE,
     }
-
-
-def prochain_rendez_vous(accompagnement):
-    """Next appointment of the visitor, when the appointments app provides them (accueil)."""
-    if accompagnement.usager_id is None:
-        return None
-    try:
-        from accueil.models import RendezVous
-    except ImportError:
-        return None
-    try:
-        return (
-            RendezVous.objects.filter(
-                mds_id=accompagnement.mds_id, usager_id=accompagnement.usager_id, debut__gte=timezone.now()
-            )
-            .actifs()
-            .order_by("debut")
-            .first()
-        )
-    except (AttributeError, FieldError):
-        return None
-
-
-# (intro, next appointment, documents, passwords) per language. Never an organisme, a démarche,
-# a reason or the word « social » (notifications.content refuses them anyway).
-MESSAGE_PARTS = {
-    "fr": (
-        "Récapitulatif disponible à l'accueil.",
-        " Prochain rendez-vous : {date} à {heure}.",
-        " Apportez les documents demandés.",
-        " Gardez vos mots de passe pour vous.",
-    ),
-    "en": (
-        "Summary available at the reception desk.",
-        " Next appointment: {date} at {heure}.",
-        " Bring the requested documents.",
-        " Keep your passwords to yourself.",
-    ),
-    "ar": (
-        "ملخصك متوفر في الاستقبال.",
-        " موعدك القادم: {date} الساعة {heure}.",
-        " أحضر الوثائق المطلوبة.",
-        " احتفظ بكلمات المرور لنفسك.",
-    ),
-}
-
-
-def texte_message(*, language: str, prochain_debut=None, documents: bool = False) -> str:
-    """Text of the récapitulatif SMS / e-mail (≤ ``RECAP_MAX`` characters, so never cut).
-
-    The intro and the next appointment always; then the password reminder, then the documents
-    reminder, each only if it still fits."""
-    language = normalize_language(language)
-    intro, rdv, docs, mdp = MESSAGE_PARTS[language]
-    rdv_text = ""
-    if prochain_debut is not None:
-        date, heure = format_date(prochain_debut, language)
-        rdv_text = rdv.format(date=date, heure=heure)
-    length = len(intro) + len(rdv_text)
-    keep = {}
-    for key, part in (("mdp", mdp), ("docs", docs if documents else "")):
-        if part and length + len(part) <= RECAP_MAX:
-            keep[key] = part
-            length += len(part)
-    return intro + rdv_text + keep.get("docs", "") + keep.get("mdp", "")

@@ -11,14 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from notifications import services as notifications
-from notifications.content import PARIS, normalize_language
-from notifications.enums import Channel, Kind, Status
+from core import events
+from notifications import services as outbox
+from notifications.content import normalize_language
 from notifications.models import Message
 from usagers.services import record_contact
 
+from . import notifications
 from .enums import (
-    RESULTATS_OUVERTS,
     TRANSITIONS,
     Etape,
     Nature,
@@ -463,6 +463,22 @@ def log_atelier_seance(
     return entry
 
 
+def journaliser_seance_atelier(event: events.EmargementCloture) -> JournalActivite:
+    """``core.events.EmargementCloture`` handler (subscribed in apps.py): the held atelier séance
+    becomes a session-log entry."""
+    return log_atelier_seance(
+        mds=event.mds,
+        animateur=event.animateur,
+        date=event.date,
+        debut=event.debut,
+        duree_minutes=event.duree_minutes,
+        thematiques=list(event.thematiques),
+        participants=event.participants,
+        usager_ids=list(event.usager_ids),
+        seance_key=event.seance_key,
+    )
+
+
 # ------------------------------------------------------------------------------------------
 # Hand-offs and review
 
@@ -622,87 +638,6 @@ class RecapitulatifDejaEnvoye(ValidationError):
         super().__init__(RECAP_DEJA_ENVOYE, code="deja_envoye")
 
 
-@dataclass(frozen=True)
-class EnvoiRecapitulatif:
-    """What the « Accompagnement enregistré » page offers: a channel to send on (``canal``), or
-    why not (``raison``), and the message already planned or sent (``message``)."""
-
-    canal: str = ""
-    raison: str = ""
-    message: Message | None = None
-
-    @property
-    def canal_label(self) -> str:
-        return Channel(self.canal).label if self.canal else ""
-
-
-def recapitulatif_message(accompagnement) -> Message | None:
-    """The récapitulatif message of this accompaniment that still counts (not cancelled)."""
-    return (
-        Message.objects.for_object(accompagnement)
-        .filter(kind=Kind.RECAPITULATIF)
-        .exclude(status=Status.ANNULE)
-        .order_by("-pk")
-        .first()
-    )
-
-
-def envoi_recapitulatif(accompagnement) -> EnvoiRecapitulatif:
-    """Can the récapitulatif be sent to the visitor, on which channel — or why not."""
-    usager = accompagnement.usager
-    if usager is None:
-        return EnvoiRecapitulatif(
-            raison="Accompagnement anonyme : pas d'envoi possible. Remettez le récapitulatif imprimé."
-        )
-    message = recapitulatif_message(accompagnement)
-    if notifications.opted_out(usager):
-        return EnvoiRecapitulatif(
-            raison="La personne ne souhaite pas recevoir de messages (refus enregistré sur sa fiche).",
-            message=message,
-        )
-    contact = notifications.contact_for(usager)
-    if contact is None:
-        if usager.canal_contact == Channel.SMS:
-            raison = "Pas de numéro de portable sur la fiche de la personne (canal de contact : SMS)."
-        elif usager.canal_contact == Channel.EMAIL:
-            raison = "Pas d'adresse e-mail sur la fiche de la personne (canal de contact : e-mail)."
-        else:
-            raison = "Aucun canal de contact sur la fiche de la personne."
-        return EnvoiRecapitulatif(raison=raison + " Remettez le récapitulatif imprimé.", message=message)
-    return EnvoiRecapitulatif(canal=contact[0], message=message)
-
-
-def recapitulatif_context(accompagnement, *, language: str) -> dict:
-    """Context of the ``Kind.RECAPITULATIF`` message: only keys allowed by notifications.content
-    (date of the sitting, MDS name, address and phone, and the plain ``texte``)."""
-    from .recap import prochain_rendez_vous, texte_message
-
-    prochain = prochain_rendez_vous(accompagnement)
-    documents = PieceDemandee.objects.filter(
-        demarche_realisee__accompagnement=accompagnement,
-        demarche_realisee__resultat__in=RESULTATS_OUVERTS,
-        fournie=False,
-    ).exists()
-    mds = accompagnement.mds
-    debut = dt.datetime.combine(accompagnement.date, accompagnement.debut, tzinfo=PARIS)
-    return {
-        "debut": debut.isoformat(),
-        "mds_nom": mds.nom,
-        "mds_adresse": mds.adresse_complete,
-        "mds_telephone": mds.telephone,
-        "texte": texte_message(
-            language=language, prochain_debut=prochain.debut if prochain else None, documents=documents
-        ),
-    }
-
-
-def recapitulatif_encore_utile(accompagnement, message, now) -> bool:
-    """Relevance check for the dispatcher (registered in apps.py): the récapitulatif of an
-    accompaniment that still exists is sent; one deleted as a mistake is cancelled (the registry
-    cancels a message whose object is gone once a check is registered)."""
-    return True
-
-
 @transaction.atomic
 def envoyer_recapitulatif(*, accompagnement: Accompagnement, now: dt.datetime | None = None) -> Message:
     """Send the récapitulatif to the visitor now, on their contact channel, through the outbox.
@@ -715,20 +650,20 @@ def envoyer_recapitulatif(*, accompagnement: Accompagnement, now: dt.datetime | 
     accompagnement = (
         Accompagnement.objects.select_for_update(of=("self",)).select_related("usager", "mds").get(pk=accompagnement.pk)
     )
-    etat = envoi_recapitulatif(accompagnement)
+    etat = notifications.envoi_recapitulatif(accompagnement)
     if etat.message is not None:
         raise RecapitulatifDejaEnvoye()
     if not etat.canal:
         raise ValidationError(etat.raison, code="pas_de_contact")
     usager = accompagnement.usager
     language = normalize_language(usager.langue)
-    message = notifications.schedule_for_usager(
-        kind=Kind.RECAPITULATIF,
+    message = outbox.schedule_for_usager(
+        kind=notifications.Kind.RECAPITULATIF,
         obj=accompagnement,
         usager=usager,
         mds=accompagnement.mds,
         send_at=now,
-        context=recapitulatif_context(accompagnement, language=language),
+        context=notifications.recapitulatif_context(accompagnement, language=language),
     )
     if message is None:  # contact vanished between the check and the call
         raise ValidationError("Envoi impossible : pas de contact utilisable.", code="pas_de_contact")

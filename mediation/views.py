@@ -13,12 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accueil.models import Passage
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 from usagers.models import Usager
 
-from . import recap, selectors, services
+from . import notifications, recap, selectors, services
 from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
 from .forms import (
     AccompagnementForm,
@@ -32,7 +31,7 @@ from .forms import (
     parse_blocs,
     travailleurs_sociaux,
 )
-from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue
+from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue, passage_model
 
 
 def _require_mds(request):
@@ -42,7 +41,8 @@ def _require_mds(request):
 
 def _passage_start(request, passage_id):
     """Start time (taken in charge, else arrival), visitor and source of a queue passage."""
-    passage = Passage.objects.for_request(request).filter(pk=passage_id).first() if passage_id.isdigit() else None
+    passages = passage_model().objects.for_request(request)
+    passage = passages.filter(pk=passage_id).first() if passage_id.isdigit() else None
     if passage is None:
         return None
     start = getattr(passage, "pris_en_charge_le", None) or getattr(passage, "arrivee_le", None)
@@ -273,7 +273,7 @@ def detail(request, pk):
             "page_title": "Accompagnement enregistré",
             "acc": accompagnement,
             "recap": recap.recapitulatif(accompagnement),
-            "envoi": services.envoi_recapitulatif(accompagnement),
+            "envoi": notifications.envoi_recapitulatif(accompagnement),
         },
     )
 

@@ -1,4 +1,5 @@
-"""What the visitor reads: templates per kind and language (fr, en, ar), rendered at send time.
+"""What the visitor reads: the texts each app declared for its kinds (``registry``) in fr, en and ar,
+rendered at send time.
 
 Content rules (domain brief §8): date, time, place (MDS name and address) and how to cancel —
 never the motif, the organisme, the démarche nor the word "social". The context a service may pass
@@ -7,7 +8,7 @@ is scheduled, and a rendered text containing a forbidden word is refused when it
 
 SMS budget (tested for every kind and language with maximum-length MDS names and addresses):
 French and English ≤ 2 segments (GSM-7, 306 characters), Arabic ≤ 4 segments (UCS-2, 268
-characters); the récapitulatif, which carries up to ``RECAP_MAX`` characters of text, ≤ 3 / 5.
+characters); a kind with a free text (the récapitulatif), up to ``RECAP_MAX`` characters, ≤ 3 / 5.
 To hold it, the SMS shortens the MDS name and address (``SMS_NAME_MAX``, ``SMS_ADDRESS_MAX``)
 and spells Latin-script texts in GSM-7 (ê → e).
 """
@@ -17,16 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
 
-from .enums import Kind
+from core.dates import PARIS
+
+from .registry import get_kind
 from .sms import gsm_fold
 
-PARIS = ZoneInfo("Europe/Paris")
 LANGUAGES = ("fr", "en", "ar")
 ALLOWED_CONTEXT = frozenset({"debut", "mds_nom", "mds_adresse", "mds_telephone", "lien", "texte"})
 FORBIDDEN_WORDS = re.compile(r"social|motif|organisme|d[ée]marche|اجتماع", re.IGNORECASE)
@@ -36,7 +37,7 @@ SMS_ADDRESS_MAX = {"fr": 70, "en": 70, "ar": 50}
 LINK_MAX = 60  # the kiosk's signed links are shorter; budget computed with this length
 RECAP_MAX = 160
 
-BUDGET = {  # maximum SMS segments per language (récapitulatif: second value)
+BUDGET = {  # maximum SMS segments per language (kinds with a free text, e.g. the récapitulatif: second value)
     "fr": (2, 3),
     "en": (2, 3),
     "ar": (4, 5),
@@ -55,83 +56,6 @@ MONTHS = {
     "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
            "ديسمبر"],
 }  # fmt: skip
-
-# {date} {heure} {lieu} {annuler} {texte}
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    # kind: {language: (e-mail subject, body)}
-    Kind.CONFIRMATION_RDV: {
-        "fr": (
-            "Votre rendez-vous est confirmé",
-            "Votre rendez-vous est confirmé le {date} à {heure}, {lieu}.{annuler}",
-        ),
-        "en": ("Your appointment is confirmed", "Your appointment is confirmed on {date} at {heure}, {lieu}.{annuler}"),
-        "ar": ("تم تأكيد موعدك", "تم تأكيد موعدك يوم {date} الساعة {heure} في {lieu}.{annuler}"),
-    },
-    Kind.RAPPEL_RDV_J2: {
-        "fr": ("Rappel de votre rendez-vous", "Rappel : vous avez rendez-vous le {date} à {heure}, {lieu}.{annuler}"),
-        "en": ("Appointment reminder", "Reminder: you have an appointment on {date} at {heure}, {lieu}.{annuler}"),
-        "ar": ("تذكير بموعدك", "تذكير: لديك موعد يوم {date} الساعة {heure} في {lieu}.{annuler}"),
-    },
-    Kind.RAPPEL_RDV_JOUR: {
-        "fr": (
-            "Votre rendez-vous aujourd'hui",
-            "Rappel : vous avez rendez-vous aujourd'hui à {heure}, {lieu}.{annuler}",
-        ),
-        "en": ("Your appointment today", "Reminder: you have an appointment today at {heure}, {lieu}.{annuler}"),
-        "ar": ("موعدك اليوم", "تذكير: لديك موعد اليوم الساعة {heure} في {lieu}.{annuler}"),
-    },
-    Kind.ANNULATION_RDV: {
-        "fr": (
-            "Rendez-vous annulé",
-            "Votre rendez-vous du {date} à {heure} est annulé, {lieu}. "
-            "Pour un nouveau rendez-vous, adressez-vous à l'accueil.{appeler}",
-        ),
-        "en": (
-            "Appointment cancelled",
-            "Your appointment on {date} at {heure} is cancelled, {lieu}. "
-            "For a new appointment, ask at the reception desk.{appeler}",
-        ),
-        "ar": (
-            "تم إلغاء الموعد",
-            "تم إلغاء موعدك يوم {date} الساعة {heure} في {lieu}. لموعد جديد، توجه إلى الاستقبال.{appeler}",
-        ),
-    },
-    Kind.RAPPEL_ATELIER: {
-        "fr": ("Rappel de votre atelier", "Rappel : votre atelier a lieu le {date} à {heure}, {lieu}.{annuler}"),
-        "en": ("Workshop reminder", "Reminder: your workshop is on {date} at {heure}, {lieu}.{annuler}"),
-        "ar": ("تذكير بالورشة", "تذكير: ورشتك يوم {date} الساعة {heure} في {lieu}.{annuler}"),
-    },
-    Kind.PROMOTION_LISTE_ATTENTE: {
-        "fr": (
-            "Une place s'est libérée",
-            "Une place s'est libérée : vous êtes inscrit(e) à l'atelier du {date} à {heure}, {lieu}.{annuler}",
-        ),
-        "en": (
-            "A place is now free for you",
-            "A place is free: you are registered for the workshop on {date} at {heure}, {lieu}.{annuler}",
-        ),
-        "ar": ("تحرر مكان لك", "تحرر مكان: أنت مسجل في الورشة يوم {date} الساعة {heure} في {lieu}.{annuler}"),
-    },
-    Kind.ATELIER_ANNULE: {
-        "fr": (
-            "Atelier annulé",
-            "L'atelier du {date} à {heure} est annulé, {lieu}. Renseignements à l'accueil.{appeler}",
-        ),
-        "en": (
-            "Workshop cancelled",
-            "The workshop on {date} at {heure} is cancelled, {lieu}. Ask at the reception desk.{appeler}",
-        ),
-        "ar": (
-            "تم إلغاء الورشة",
-            "تم إلغاء الورشة يوم {date} الساعة {heure} في {lieu}. للمعلومات، اسأل الاستقبال.{appeler}",
-        ),
-    },
-    Kind.RECAPITULATIF: {
-        "fr": ("Récapitulatif de votre passage", "Votre passage du {date}, {lieu} : {texte}"),
-        "en": ("Summary of your visit", "Your visit on {date}, {lieu}: {texte}"),
-        "ar": ("ملخص زيارتك", "زيارتك يوم {date} في {lieu}: {texte}"),
-    },
-}
 
 CANCEL = {
     "fr": (" Pour annuler : {lien}", " Pour annuler, appelez le {tel}.", " Pour annuler, prévenez l'accueil."),
@@ -155,6 +79,17 @@ class Rendered:
     subject: str
     text: str
     html: str
+
+
+def place_context(*, mds, debut: datetime, lien: str = "") -> dict:
+    """The usual context of a message: when (``debut``), where (the MDS) and the cancel link."""
+    return {
+        "debut": debut.isoformat(),
+        "mds_nom": mds.nom,
+        "mds_adresse": mds.adresse_complete,
+        "mds_telephone": mds.telephone,
+        "lien": lien,
+    }
 
 
 def normalize_language(language: str | None) -> str:
@@ -209,7 +144,7 @@ def _fields(context: dict, language: str, *, sms: bool) -> dict:
 
 def sms_text(kind: str, language: str, context: dict) -> str:
     language = normalize_language(language)
-    body = TEXTS[kind][language][1].format(**_fields(context, language, sms=True))
+    body = get_kind(kind).texts[language][1].format(**_fields(context, language, sms=True))
     text = body if language == "ar" else gsm_fold(body)
     _assert_safe(text, context)
     return text
@@ -217,7 +152,7 @@ def sms_text(kind: str, language: str, context: dict) -> str:
 
 def email(kind: str, language: str, context: dict) -> Rendered:
     language = normalize_language(language)
-    subject, body = TEXTS[kind][language]
+    subject, body = get_kind(kind).texts[language]
     fields = _fields(context, language, sms=False)
     body = body.format(**fields)
     footer = FOOTER[language].format(site=settings.MDS_SITE_NAME)

@@ -26,10 +26,10 @@ from django.utils import timezone
 from . import conf, registry
 from .backends import PermanentError, SendError, TransientError, get_sms_backend
 from .backends.email import send_email
+from .contacts import opted_out
 from .content import UnsafeContent, email, sms_text
 from .enums import Channel, Status
 from .models import Message
-from .services import opted_out
 from .sms import measure
 from .timing import next_allowed
 

@@ -6,7 +6,8 @@ from django.db import models
 
 from core.models import MDS, MDSScopedQuerySet
 
-from .enums import Channel, Delivery, Kind, Status
+from . import registry
+from .enums import Channel, Delivery, Status
 
 
 class MessageQuerySet(MDSScopedQuerySet):
@@ -32,7 +33,8 @@ class Message(models.Model):
         related_name="messages",
         verbose_name="usager",
     )
-    kind = models.CharField("type", max_length=32, choices=Kind.choices)
+    # Declared by the apps (``registry.register_kinds``), e.g. "confirmation_rdv", "rappel_atelier".
+    kind = models.CharField("type", max_length=32, choices=registry.kind_choices)
     channel = models.CharField("canal", max_length=8, choices=Channel.choices)
     recipient = models.CharField("destinataire", max_length=254, blank=True)
     language = models.CharField("langue", max_length=8, default="fr")

@@ -1,18 +1,79 @@
-"""How the dispatcher asks the app that owns an object whether a message about it is still useful.
+"""What the feature apps declare to the outbox: their message kinds and whether a message is still useful.
 
-An app registers, from its ``AppConfig.ready()``, one callable per (model, kind) — or per model for
-every kind with ``kind=None``::
+The outbox names no appointment, atelier or récapitulatif. Each feature app declares, in its own
+``notifications.py`` called from its ``AppConfig.ready()``:
 
-    register_relevance("accueil.RendezVous", rendez_vous_still_relevant, kinds=[Kind.RAPPEL_RDV_J2, ...])
+- its **kinds**: value stored in ``Message.kind``, label, and the texts per language
+  (e-mail subject, body with ``{date} {heure} {lieu} {annuler} {appeler} {texte}``)::
 
-The callable receives ``(obj, message, now)`` and returns True to send, False to cancel the message
-(appointment started, cancelled, visitor gone…). A missing object (deleted) cancels the message.
-Objects of a model without any registered check are always sent.
+      register_kinds(Kind, TEXTS)               # Kind: a TextChoices of the app
+      register_kinds(Kind, TEXTS, free_text=[Kind.RECAPITULATIF])
+
+  ``free_text`` kinds carry a ``texte`` of up to ``content.RECAP_MAX`` characters and get the
+  larger SMS budget;
+- its **relevance** checks, one callable per (model, kind) — or per model for every kind with
+  ``kinds=None``::
+
+      register_relevance("accueil.RendezVous", still_relevant)
+
+  The callable receives ``(obj, message, now)`` and returns True to send, False to cancel the
+  message (appointment started, cancelled, visitor gone…). A missing object (deleted) cancels the
+  message. Objects of a model without any registered check are always sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+# --- Kinds --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    value: str
+    label: str
+    texts: Mapping[str, tuple[str, str]]  # language → (e-mail subject, body)
+    free_text: bool = False
+
+
+_kinds: dict[str, MessageKind] = {}
+
+
+def register_kind(kind: MessageKind) -> None:
+    known = _kinds.get(kind.value)
+    if known is not None and known != kind:
+        raise ValueError(f"Type de message déjà déclaré autrement : {kind.value}")
+    _kinds[kind.value] = kind
+
+
+def register_kinds(choices, texts: Mapping[str, Mapping[str, tuple[str, str]]], *, free_text: Iterable = ()) -> None:
+    """Declare every member of a ``TextChoices`` class with its texts."""
+    free = {str(k) for k in free_text}
+    for member in choices:
+        kind = MessageKind(member.value, str(member.label), texts[member], free_text=member.value in free)
+        register_kind(kind)
+
+
+def get_kind(value: str) -> MessageKind:
+    """The declared kind (``KeyError`` when no app declared it)."""
+    return _kinds[value]
+
+
+def is_known(value: str) -> bool:
+    return value in _kinds
+
+
+def kinds() -> list[MessageKind]:
+    return list(_kinds.values())
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """Choices of ``Message.kind`` (a callable: evaluated once the apps declared their kinds)."""
+    return [(kind.value, kind.label) for kind in _kinds.values()]
+
+
+# --- Relevance ----------------------------------------------------------------------------------
 
 _checks: dict[tuple[str, str | None], Callable] = {}
 

@@ -1,4 +1,21 @@
-from .services import visible_messages
+"""Reads of the outbox: what the desk shows (visitor page, appointment page) and dashboard counts."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+
+from .enums import Delivery, Status
+from .models import Message
+
+
+def visible_messages(*, usager=None, obj=None, limit=20):
+    rows = Message.objects.select_related("object_type")
+    if usager is not None:
+        rows = rows.filter(usager=usager)
+    else:
+        rows = rows.filter(object_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    return list(
+        rows.exclude(Q(status=Status.ANNULE) & Q(sent_at__isnull=True) & Q(attempts=0)).order_by("-send_at")[:limit]
+    )
 
 
 def history_context(request, usager):
@@ -9,11 +26,6 @@ def history_context(request, usager):
 def delivery_stats(*, mds=None, start=None, end=None) -> dict:
     """Counts for dashboards (pilotage): messages by status and delivery over [start, end) of the
     planned send time, and the delivery rate (sent ÷ sent-or-failed). Not personal data."""
-    from django.db.models import Count, Q
-
-    from .enums import Delivery, Status
-    from .models import Message
-
     rows = Message.objects.all()
     if mds is not None:
         rows = rows.filter(mds=mds)

@@ -9,12 +9,9 @@ class BorneConfig(AppConfig):
     verbose_name = "Bornes"
 
     def ready(self):
-        # The reminders of the notifications app carry the kiosk's signed confirm/cancel link.
-        import importlib.util
+        # Appointment messages (accueil.notifications) carry the kiosk's signed confirm/cancel link.
+        from accueil.notifications import register_link_builder
 
-        if importlib.util.find_spec("accueil.reminders") is not None:
-            from accueil.reminders import register_link_builder
+        from .flows import lien_annulation
 
-            from .flows import lien_annulation
-
-            register_link_builder(lien_annulation)
+        register_link_builder(lien_annulation)

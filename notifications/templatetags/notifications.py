@@ -1,6 +1,6 @@
 from django import template
 
-from notifications.services import visible_messages
+from notifications.selectors import visible_messages
 
 register = template.Library()
 

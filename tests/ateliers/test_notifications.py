@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from ateliers import services
-from notifications.enums import Kind, Status
+from ateliers.notifications import Kind
+from notifications.enums import Status
 from notifications.models import Message
 from notifications.registry import is_relevant
 from tests.ateliers.factories import SeanceFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
+from mediation.notifications import Kind
 from mediation.referentials import ensure_loaded
-from notifications.enums import Kind
 from notifications.models import Message
 from tests.mediation.factories import item, log
 from tests.usagers.factories import UsagerFactory

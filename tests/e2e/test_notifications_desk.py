@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from accueil.enums import CanalRappel, CanalReservation
 from accueil.services import book_appointment
+from core.dates import PARIS
 from notifications.dispatch import dispatch_due
-from notifications.enums import Kind, Status
+from notifications.enums import Status
 from notifications.models import Message
-from notifications.timing import PARIS
 from tests.accueil.factories import MotifFactory, at, make_mediators, next_open_day, open_desk
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

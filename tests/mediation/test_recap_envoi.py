@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accueil.models import RendezVous
+from core.dates import PARIS
 from core.roles import Role
 from mediation.enums import Resultat
-from mediation.recap import MESSAGE_PARTS, texte_message
+from mediation.notifications import MESSAGE_PARTS, Kind, texte_message
 from mediation.services import RECAP_DEJA_ENVOYE, RecapitulatifDejaEnvoye, annuler_accompagnement, envoyer_recapitulatif
 from notifications import content
 from notifications.content import FORBIDDEN_WORDS, RECAP_MAX, email, sms_text
-from notifications.enums import Channel, Kind, Status
+from notifications.enums import Channel, Status
 from notifications.models import Message
 from notifications.registry import is_relevant
 from tests.accueil.factories import MotifFactory
@@ -173,7 +174,7 @@ def test_rendered_messages_name_no_organisme_demarche_nor_social(mds_a, mediateu
 
 @pytest.mark.parametrize("langue", ["fr", "en", "ar"])
 def test_texte_fits_the_sms_budget_with_the_longest_date(langue):
-    longest = dt.datetime(2026, 9, 30, 14, 30, tzinfo=content.PARIS)  # mercredi 30 septembre
+    longest = dt.datetime(2026, 9, 30, 14, 30, tzinfo=PARIS)  # mercredi 30 septembre
     texte = texte_message(language=langue, prochain_debut=longest, documents=True)
     assert len(texte) <= RECAP_MAX
     intro, _, docs, mdp = MESSAGE_PARTS[langue]

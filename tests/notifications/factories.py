@@ -2,8 +2,9 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from notifications.enums import Channel, Kind
+from notifications.enums import Channel
 from notifications.models import Message
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accueil import reminders
+from accueil import notifications as reminders
 from accueil.enums import CanalRappel, CanalReservation, StatutRendezVous
 from accueil.services import (
     BookingError,
@@ -16,11 +16,12 @@ from accueil.services import (
     reschedule_appointment,
     set_appointment_status,
 )
+from core.dates import PARIS
 from notifications.dispatch import dispatch_due
-from notifications.enums import Kind, Status
+from notifications.enums import Status
 from notifications.models import Message
-from notifications.timing import PARIS
 from tests.accueil.factories import MotifFactory, at, make_mediators, next_open_day, open_desk
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def kinds(rdv, status=Status.PLANIFIE):
 
 
 def test_booking_plans_confirmation_and_reminders_in_the_same_transaction(desk, sms_file, monkeypatch):
-    monkeypatch.setattr("accueil.reminders._link_builder", None)  # the fallback: the MDS phone
+    monkeypatch.setattr("accueil.notifications._link_builder", None)  # the fallback: the MDS phone
     day = next_open_day(min_days=6)
     rdv = book(desk, at(day, 14))
     assert kinds(rdv) == {Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR}

@@ -14,8 +14,8 @@ from notifications.content import (
     email,
     sms_text,
 )
-from notifications.enums import Kind
 from notifications.sms import measure
+from tests.notifications.kinds import Kind
 
 PARIS = ZoneInfo("Europe/Paris")
 # Longest values the MDS model accepts (nom 120, adresse 255 + CP + commune 80) with characters

@@ -8,9 +8,10 @@ from django.db import connection
 
 from notifications import registry
 from notifications.dispatch import MAX_ATTEMPTS, UNCERTAIN, advisory_lock, claim, dispatch_due, recover_orphans
-from notifications.enums import Channel, Kind, Status
+from notifications.enums import Channel, Status
 from notifications.models import Message
 from tests.notifications.factories import MessageFactory
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -19,15 +19,16 @@ from accueil.enums import CanalRappel, CanalReservation
 from accueil.services import book_appointment, cancel_appointment, reschedule_appointment
 from config.celery import app
 from core import devservers
+from core.dates import PARIS
 from notifications.dispatch import UNCERTAIN, dispatch_due
-from notifications.enums import Kind, Status
+from notifications.enums import Status
 from notifications.fake_brevo import API_KEY, FakeBrevo
 from notifications.models import Message
 from notifications.tasks import dispatch
-from notifications.timing import PARIS
 from tests.accueil.factories import MotifFactory, at, make_mediators, next_open_day, open_desk
 from tests.conftest import _database_url
 from tests.notifications.factories import MessageFactory
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

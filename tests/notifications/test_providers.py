@@ -12,8 +12,9 @@ from notifications.backends.email import send_email
 from notifications.backends.sms import BrevoBackend
 from notifications.content import email
 from notifications.dispatch import dispatch_due
-from notifications.enums import Channel, Kind, Status
+from notifications.enums import Channel, Status
 from tests.notifications.factories import MessageFactory
+from tests.notifications.kinds import Kind
 from tests.notifications.test_dispatch import NOON
 
 

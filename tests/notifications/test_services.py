@@ -5,12 +5,15 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from accueil.notifications import appointment_plan, notify_appointment_cancelled, plan_appointment_messages
 from notifications import services
+from notifications.contacts import contact_for
 from notifications.content import UnsafeContent
-from notifications.enums import Channel, Kind, Status
+from notifications.enums import Channel, Status
 from notifications.models import Message, Reglages
-from notifications.timing import appointment_plan, next_allowed
+from notifications.timing import next_allowed
 from tests.notifications.factories import MessageFactory
+from tests.notifications.kinds import Kind
 from tests.usagers.factories import UsagerFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -160,20 +163,20 @@ def test_plan_appointment_messages_moves_and_cancels(mds_a):
     usager = UsagerFactory(mds=mds_a, canal_contact="sms", telephone="+33612345678")
     now = timezone.now()
     debut = (now + timedelta(days=6)).astimezone(PARIS).replace(hour=14, minute=0, second=0, microsecond=0)
-    contact = services.contact_for(usager)
-    planned = services.plan_appointment_messages(
+    contact = contact_for(usager)
+    planned = plan_appointment_messages(
         obj=usager, usager=usager, mds=mds_a, debut=debut, contact=contact, lien="https://x/y"
     )
     assert {m.kind for m in planned} == {Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR}
     # Rescheduled to tomorrow 8:30: J-2 and same-day no longer apply → cancelled; confirmation re-planned.
     tomorrow = (now + timedelta(days=1)).astimezone(PARIS).replace(hour=8, minute=30, second=0, microsecond=0)
-    services.plan_appointment_messages(obj=usager, usager=usager, mds=mds_a, debut=tomorrow, contact=contact)
+    plan_appointment_messages(obj=usager, usager=usager, mds=mds_a, debut=tomorrow, contact=contact)
     statuses = dict(Message.objects.values_list("kind", "status"))
     assert statuses[Kind.RAPPEL_RDV_J2] == Status.ANNULE and statuses[Kind.RAPPEL_RDV_JOUR] == Status.ANNULE
     assert statuses[Kind.CONFIRMATION_RDV] == Status.PLANIFIE
     assert Message.objects.get(kind=Kind.CONFIRMATION_RDV).context["debut"] == tomorrow.isoformat()
 
-    services.notify_appointment_cancelled(obj=usager, usager=usager, mds=mds_a, debut=tomorrow, contact=contact)
+    notify_appointment_cancelled(obj=usager, usager=usager, mds=mds_a, debut=tomorrow, contact=contact)
     statuses = dict(Message.objects.values_list("kind", "status"))
     assert statuses[Kind.CONFIRMATION_RDV] == Status.ANNULE
     assert statuses[Kind.ANNULATION_RDV] == Status.PLANIFIE

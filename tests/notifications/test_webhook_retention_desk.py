@@ -7,11 +7,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.enums import Delivery, Kind, Status
+from notifications.enums import Delivery, Status
 from notifications.models import Message
 from notifications.retention import anonymize_for_usager, anonymize_old_messages, export_for_usager
 from notifications.selectors import history_context
 from tests.notifications.factories import MessageFactory
+from tests.notifications.kinds import Kind
 from usagers import hooks
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from core.models import MDS
+from notifications import registry
 from notifications.dispatch import dispatch_due
-from notifications.enums import Channel, Kind, Status
+from notifications.enums import Channel, Status
 from notifications.fake_brevo import API_KEY, FakeBrevo
 from notifications.models import Message
 from usagers.models import Usager
@@ -39,13 +40,14 @@ class Command(BaseCommand):
                     [Usager(mds=mds, reference=f"BENCH-{i:05d}", telephone="+33612345678") for i in range(count)]
                 )
                 content_type = ContentType.objects.get_for_model(Usager)
+                kind = registry.kinds()[0].value  # any declared kind: the bench measures the dispatcher
                 now = timezone.now()
                 context = {"debut": now.isoformat(), "mds_nom": mds.nom, "mds_adresse": "1 rue A, 13001 Marseille"}
                 Message.objects.bulk_create(
                     [
                         Message(
                             mds=mds,
-                            kind=Kind.RAPPEL_RDV_J2,
+                            kind=kind,
                             channel=Channel.SMS,
                             recipient="+33612345678",
                             context=context,
