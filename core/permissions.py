@@ -27,6 +27,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     # mediation desk
     "mediation.log": frozenset({R.MEDIATEUR, R.TUTEUR}),
     "mediation.review": frozenset({R.TUTEUR}),
+    "mediation.view_all": frozenset({R.TUTEUR, R.DIRECTEUR}),  # every accompaniment of the MDS (read)
     "mediation.orientations": frozenset({R.MEDIATEUR, R.TUTEUR, R.TRAVAILLEUR_SOCIAL}),
     "mediation.referentials": frozenset({R.COORDINATEUR, R.ADMIN}),
     # ateliers

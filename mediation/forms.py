@@ -331,3 +331,23 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[guard_free_text],
     )
+
+
+class AccompagnementFiltreForm(forms.Form):
+    """Filters of « Mes accompagnements » (bad input is ignored field by field, never a 500)."""
+
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    q = forms.CharField(
+        label="Usager (référence, début du nom, téléphone)",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    anonymes = forms.BooleanField(label="Accompagnements anonymes seulement", required=False)
+    tous = forms.BooleanField(label="Toute la MDS", required=False)
+
+    def filtres(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors}

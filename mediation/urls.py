@@ -8,6 +8,7 @@ urlpatterns = [
     path("demarches/recherche/", views.recherche_demarches, name="recherche"),
     path("demarches/<int:pk>/bloc/", views.bloc_demarche, name="bloc"),
     path("etape/", views.ligne_etape, name="etape"),
+    path("accompagnements/", views.liste, name="liste"),
     path("accompagnements/<int:pk>/", views.detail, name="detail"),
     path("accompagnements/<int:pk>/recapitulatif/", views.recapitulatif, name="recapitulatif"),
     path(

@@ -1,8 +1,9 @@
 import uuid
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -16,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 from usagers.models import Usager
+from usagers.services import search as search_usagers
 
 from . import notifications, recap, selectors, services
 from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
 from .forms import (
+    AccompagnementFiltreForm,
     AccompagnementForm,
     Bloc,
     CorrectionForm,
@@ -253,8 +256,65 @@ def _accompagnements(request):
     return scoped(Accompagnement, request).select_related("usager", "mediateur")
 
 
+PAGE_SIZE = 25
+
+
 @login_required
-@require("mediation.log")
+def liste(request):
+    """« Mes accompagnements » (tutors and directors: the whole MDS too), filtered and paginated,
+    so that an accompaniment — anonymous ones included — can be found, reopened, reprinted."""
+    peut_saisir, voit_tout = can(request.user, "mediation.log"), can(request.user, "mediation.view_all")
+    if not (peut_saisir or voit_tout):
+        raise PermissionDenied
+    _require_mds(request)
+    form = AccompagnementFiltreForm(request.GET or None)
+    f = form.filtres() if request.GET else {}
+    tous = voit_tout and (f.get("tous") or not peut_saisir)
+    base = _accompagnements(request)
+    usagers = None
+    if f.get("q"):
+        usagers = search_usagers(Usager.objects.for_request(request).not_anonymized(), f["q"])
+        base = base.filter(usager__in=usagers)
+    qs = selectors.accompagnements(
+        base=base,
+        mediateur=None if tous else request.user,
+        du=f.get("du"),
+        au=f.get("au"),
+        anonymes=bool(f.get("anonymes")),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "mediation/liste.html",
+        {
+            "page_title": "Accompagnements de la MDS" if tous else "Mes accompagnements",
+            "page": page,
+            "form": form,
+            "tous": tous,
+            "voit_tout": voit_tout and peut_saisir,
+            "peut_saisir": peut_saisir,
+            "query_string": params.urlencode(),
+        },
+    )
+
+
+def _peut_voir(view):
+    """Accompaniment pages: mediators and tutors; directors read (mediation.view_all)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (can(request.user, "mediation.log") or can(request.user, "mediation.view_all")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.required_permission = "mediation.log"
+    return wrapped
+
+
+@login_required
+@_peut_voir
 def detail(request, pk):
     accompagnement = get_object_or_404(
         _accompagnements(request).prefetch_related(
@@ -297,7 +357,7 @@ def recapitulatif_envoyer(request, pk):
 
 
 @login_required
-@require("mediation.log")
+@_peut_voir
 def recapitulatif(request, pk):
     accompagnement = get_object_or_404(
         _accompagnements(request).prefetch_related("demarches__demarche__organisme", "demarches__pieces"), pk=pk
