@@ -95,6 +95,24 @@ class Bloc:
         self.orientation_note = ""
         self.errors: dict[str, list[str]] = {}
 
+    @classmethod
+    def depuis_realisee(cls, realisee):
+        """A block showing a saved démarche as it was logged (full correction screen)."""
+        bloc = cls(prefix=new_prefix(), demarche=realisee.demarche, suite=realisee.suite_de)
+        bloc.etapes = [(e.code, e.get_code_display(), e.posture) for e in realisee.etapes.all()]
+        bloc.suggestions = set()
+        bloc.resultat = realisee.resultat
+        bloc.consentement = realisee.consentement
+        bloc.reference = realisee.reference_dossier
+        bloc.pieces = [(p.libelle, p.fournie) for p in realisee.pieces.all()]
+        orientation = next(iter(realisee.orientations.all()), None)
+        if orientation is not None:
+            bloc.orienter = {"vers_partenaire": "partenaire"}.get(orientation.sens, "travailleur_social")
+            bloc.destinataire = str(orientation.destinataire_id or "")
+            bloc.partenaire = str(orientation.partenaire_id or "")
+            bloc.orientation_note = orientation.note
+        return bloc
+
     @property
     def etapes_disponibles(self):
         used = {code for code, _, _ in self.etapes}

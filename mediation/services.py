@@ -249,9 +249,34 @@ def corriger_accompagnement(
     accompagnement.save()
     if demarches is not None:
         items = [check_demarche(item) for item in demarches]
-        accompagnement.demarches.all().delete()
-        _save_demarches(accompagnement, items, by=by)
+        _remplacer_demarches(accompagnement, items, by=by)
     return journaliser_accompagnement(accompagnement=accompagnement, by=by)
+
+
+def _remplacer_demarches(accompagnement, items: list[DemarcheInput], *, by) -> None:
+    """Replace the démarches of a sitting while keeping what others already hold: hand-offs
+    already sent are neither sent again nor lost (re-linked to the corrected démarche), and the
+    tutor's review of an « à la place » act that is still « à la place » keeps its comment."""
+    old = list(accompagnement.demarches.prefetch_related("orientations").select_related("revue"))
+    sent = {r.demarche_id: [o.pk for o in r.orientations.all()] for r in old if r.orientations.all()}
+    reviews = {}
+    for realisee in old:
+        revue = getattr(realisee, "revue", None)
+        if revue is not None:
+            reviews[realisee.demarche_id] = revue
+    for item in items:
+        if item.demarche.pk in sent:
+            item.orientation = None
+    accompagnement.demarches.all().delete()
+    _save_demarches(accompagnement, items, by=by)
+    for realisee in accompagnement.demarches.select_related("revue"):
+        if realisee.demarche_id in sent:
+            Orientation.objects.filter(pk__in=sent.pop(realisee.demarche_id)).update(demarche_realisee=realisee)
+        previous, current = reviews.get(realisee.demarche_id), getattr(realisee, "revue", None)
+        if previous is not None and current is not None:
+            for name in ("tuteur_id", "acquittee_le", "acquittee_par_id", "commentaire", "lue_le", "created_at"):
+                setattr(current, name, getattr(previous, name))
+            current.save()
 
 
 @transaction.atomic

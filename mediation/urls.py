@@ -17,6 +17,7 @@ urlpatterns = [
         name="recapitulatif_envoyer",
     ),
     path("accompagnements/<int:pk>/corriger/", views.corriger, name="corriger"),
+    path("accompagnements/<int:pk>/modifier/", views.modifier, name="modifier"),
     path("accompagnements/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("revue/", views.revue, name="revue"),
     path("revue/<int:pk>/vu/", views.revue_acquitter, name="revue_acquitter"),

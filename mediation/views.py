@@ -22,6 +22,7 @@ from usagers.services import search as search_usagers
 from . import notifications, recap, selectors, services
 from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
 from .forms import (
+    DUREE_CHOICES,
     AccompagnementFiltreForm,
     AccompagnementForm,
     Bloc,
@@ -393,6 +394,88 @@ def corriger(request, pk):
         "mediation/corriger.html",
         {"page_title": "Corriger l'accompagnement", "form": form, "acc": accompagnement},
     )
+
+
+def _initial_correction(acc):
+    presets = {value for value, _ in DUREE_CHOICES if value != "autre"}
+    duree = str(acc.duree_minutes) if str(acc.duree_minutes) in presets else "autre"
+    return {
+        "cle": acc.cle,
+        "usager": acc.usager_id,
+        "passage": acc.passage_id,
+        "source": acc.source,
+        "date": acc.date,
+        "debut": acc.debut,
+        "duree": duree,
+        "duree_autre": acc.duree_minutes if duree == "autre" else None,
+        "type_lieu": acc.type_lieu,
+        "materiel": acc.materiel,
+        "note": acc.note,
+    }
+
+
+@never_cache
+@login_required
+@require("mediation.log")
+def modifier(request, pk):
+    """Full correction (démarches, steps, postures, outcome and the sitting itself) on the logging
+    screen; the session log gets a superseding entry, the first version stays."""
+    _require_mds(request)
+    acc = get_object_or_404(
+        _accompagnements(request).prefetch_related(
+            "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
+        ),
+        pk=pk,
+    )
+    url = reverse("mediation:modifier", kwargs={"pk": acc.pk})
+    if request.method == "POST":
+        form = AccompagnementForm(request.POST, mds=request.mds)
+        blocs, items, blocs_valid = parse_blocs(request.POST, mds=request.mds)
+        if form.is_valid() and blocs_valid:
+            data = form.cleaned_data
+            try:
+                services.corriger_accompagnement(
+                    accompagnement=acc,
+                    by=request.user,
+                    demarches=items,
+                    usager=data.get("usager"),
+                    date=data["date"],
+                    debut=data["debut"],
+                    duree_minutes=data["duree_minutes"],
+                    source=data["source"],
+                    type_lieu=data["type_lieu"],
+                    materiel=data["materiel"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, "Accompagnement corrigé (le journal garde la version précédente).")
+                detail_url = reverse("mediation:detail", kwargs={"pk": acc.pk})
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = detail_url
+                    return response
+                return redirect(detail_url)
+        if not blocs:
+            form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
+        elif not blocs_valid:
+            form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
+    else:
+        form = AccompagnementForm(initial=_initial_correction(acc), mds=request.mds)
+        blocs = [Bloc.depuis_realisee(realisee) for realisee in acc.demarches.all()]
+    context = _logging_context(request, form, blocs, usager=acc.usager)
+    context.update(
+        page_title="Corriger l'accompagnement",
+        form_action=url,
+        submit_label="Enregistrer la correction",
+        correction=acc,
+        ouvertes=[],
+    )
+    template = (
+        "mediation/_logging_form.html" if request.htmx and request.method == "POST" else "mediation/commencer.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

@@ -56,3 +56,41 @@ def test_list_query_count_is_constant(mds_a, mediateur, client_for):
     for _ in range(10):
         log(mds_a, mediateur, usager=UsagerFactory(mds=mds_a), items=[item(), item("impots_declaration")])
     assert count() == small
+
+
+def test_full_correction_supersedes_the_session_log_and_keeps_feedback_and_handoffs(mds_a, make_user, client_for):
+    from mediation.models import JournalActivite, Orientation, Revue
+    from mediation.services import acquitter_revue
+    from tests.mediation.test_logging_screen import post_data
+
+    tuteur = make_user(Role.TUTEUR)
+    stagiaire = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
+    usager = UsagerFactory(mds=mds_a)
+    acc = log(mds_a, stagiaire, usager=usager, items=[item(postures={"saisie": "a_la_place"})])
+    acquitter_revue(revue=Revue.objects.get(), tuteur=tuteur, commentaire="Vu, merci")
+    url = reverse("mediation:modifier", kwargs={"pk": acc.pk})
+    client = client_for(stagiaire)
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Enregistrer la correction" in html
+    assert len(page.context["blocs"]) == 1 and page.context["blocs"][0].resultat == "finalisee"
+    assert (
+        'value="a_la_place"\n                 checked' in html
+        or "checked" in html.split('-saisie-a_la_place"', 1)[1][:40]
+    )
+    data = post_data(usager, postures={"saisie": "a_la_place", "navigation": "faire_faire"}, resultat="doit_revenir")
+    data.update(cle=str(acc.cle), duree="45")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    acc.refresh_from_db()
+    realisee = acc.demarches.get()
+    assert acc.duree_minutes == 45 and realisee.resultat == "doit_revenir"
+    assert realisee.etapes.get(code="navigation").posture == "faire_faire"
+    versions = JournalActivite.objects.filter(cle=f"accompagnement:{acc.pk}").order_by("version")
+    assert [v.version for v in versions] == [1, 2] and versions[1].remplace_id == versions[0].pk
+    assert JournalActivite.objects.courantes().get().duree_minutes == 45
+    revue = Revue.objects.get()
+    assert revue.demarche_realisee == realisee and revue.commentaire == "Vu, merci"
+    assert Orientation.objects.count() == 0
+    # Another mediator's accompaniment of another MDS: 404.
+    assert client_for(make_user(Role.MEDIATEUR, mds=None)).get(url).status_code in (403, 404)
