@@ -369,3 +369,10 @@ class AccompagnementFiltreForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+
+class NouvelleFicheForm(forms.Form):
+    """A visitor record created from an anonymous accompaniment (the rest is filled on the record)."""
+
+    prenom = forms.CharField(label="Prénom", max_length=60, validators=[FreeTextGuard(60)])
+    nom = forms.CharField(label="Nom (facultatif)", max_length=60, required=False, validators=[FreeTextGuard(60)])

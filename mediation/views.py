@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, scoped
 from usagers.models import Usager
+from usagers.services import create_usager
 from usagers.services import search as search_usagers
 
 from . import notifications, recap, selectors, services
@@ -27,6 +28,7 @@ from .forms import (
     AccompagnementForm,
     Bloc,
     CorrectionForm,
+    NouvelleFicheForm,
     OrientationForm,
     PartenaireForm,
     RevueForm,
@@ -175,11 +177,9 @@ def commencer(request):
             pk=suite_id,
         )
         blocs.append(Bloc(prefix=new_prefix(), demarche=suite.demarche, suite=suite, postures=postures))
-    return render(
-        request,
-        "mediation/commencer.html",
-        _logging_context(request, form, blocs, usager=usager, timer_start=timer_start),
-    )
+    context = _logging_context(request, form, blocs, usager=usager, timer_start=timer_start)
+    context["passage_info"] = passage["passage"] if passage else None
+    return render(request, "mediation/commencer.html", context)
 
 
 @login_required
@@ -254,7 +254,7 @@ def ligne_etape(request):
 
 
 def _accompagnements(request):
-    return scoped(Accompagnement, request).select_related("usager", "mediateur")
+    return scoped(Accompagnement, request).select_related("usager", "mediateur", "passage__motif")
 
 
 PAGE_SIZE = 25
@@ -335,6 +335,7 @@ def detail(request, pk):
             "acc": accompagnement,
             "recap": recap.recapitulatif(accompagnement),
             "envoi": notifications.envoi_recapitulatif(accompagnement),
+            "peut_saisir": can(request.user, "mediation.log"),
         },
     )
 
@@ -479,6 +480,58 @@ def modifier(request, pk):
 
 
 @login_required
+@require_GET
+def usagers_choix(request):
+    """Search-as-you-type visitor picker (reference, first letters of a name, phone): a list of
+    radio buttons named ``name`` (8 at most), rendered into any form that chooses a visitor."""
+    if not (can(request.user, "usagers.view") and request.mds is not None):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:60]
+    name = request.GET.get("name", "usager")
+    name = name if name.isidentifier() else "usager"
+    found = []
+    if len(q) >= 2:
+        qs = search_usagers(Usager.objects.for_request(request).not_anonymized(), q)
+        found = list(qs.order_by("nom", "prenom", "reference")[:8])
+    return render(request, "mediation/_usager_choix.html", {"found": found, "q": q, "name": name})
+
+
+@login_required
+@require("mediation.log")
+@require_POST
+def rattacher(request, pk):
+    """Attach an anonymous accompaniment to an existing visitor, or to a record created now
+    (first name carried from the queue). The session log gets a superseding entry."""
+    acc = get_object_or_404(_accompagnements(request).select_related("passage"), pk=pk)
+    if acc.usager_id is not None:
+        messages.warning(request, "Cet accompagnement est déjà rattaché à une fiche.")
+        return redirect("mediation:detail", pk=acc.pk)
+    if request.POST.get("creer"):
+        form = NouvelleFicheForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("mediation:detail", pk=acc.pk)
+        try:
+            usager = create_usager(mds=request.mds, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("mediation:detail", pk=acc.pk)
+    else:
+        pk_usager = request.POST.get("usager", "")
+        usager = (
+            Usager.objects.for_request(request).not_anonymized().filter(pk=pk_usager).first()
+            if pk_usager.isdigit()
+            else None
+        )
+        if usager is None:
+            messages.error(request, "Choisissez la fiche de la personne dans la liste.")
+            return redirect("mediation:detail", pk=acc.pk)
+    services.corriger_accompagnement(accompagnement=acc, by=request.user, usager=usager)
+    messages.success(request, f"Accompagnement rattaché à la fiche {usager.reference}.")
+    return redirect("mediation:detail", pk=acc.pk)
+
+
+@login_required
 @require("mediation.log")
 def supprimer(request, pk):
     """Remove a sitting logged by mistake (confirmation step). The session log keeps a cancellation."""
@@ -605,9 +658,13 @@ def orientation_nouvelle(request):
         if request.user.role == "travailleur_social"
         else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
     }
+    courant = None
     if request.GET.get("usager", "").isdigit():
-        initial["usager"] = get_object_or_404(usagers, pk=request.GET["usager"]).pk
+        courant = get_object_or_404(usagers, pk=request.GET["usager"])
+        initial["usager"] = courant.pk
     form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
+    if request.method == "POST" and request.POST.get("usager", "").isdigit():
+        courant = usagers.filter(pk=request.POST["usager"]).first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -617,7 +674,11 @@ def orientation_nouvelle(request):
         else:
             messages.success(request, "Orientation envoyée.")
             return redirect(reverse("mediation:orientations") + "?onglet=envoyees")
-    return render(request, "mediation/orientation_form.html", {"page_title": "Nouvelle orientation", "form": form})
+    return render(
+        request,
+        "mediation/orientation_form.html",
+        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant},
+    )
 
 
 @login_required

@@ -94,3 +94,50 @@ def test_full_correction_supersedes_the_session_log_and_keeps_feedback_and_hando
     assert Orientation.objects.count() == 0
     # Another mediator's accompaniment of another MDS: 404.
     assert client_for(make_user(Role.MEDIATEUR, mds=None)).get(url).status_code in (403, 404)
+
+
+def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client_for):
+    from accueil.services import register_arrival
+    from mediation.models import Accompagnement, JournalActivite
+    from tests.accueil.factories import MotifFactory
+    from tests.mediation.test_logging_screen import URL, post_data
+
+    motif = MotifFactory(mds=mds_a, libelle="Dossier retraite")
+    passage = register_arrival(
+        mds=mds_a, prenom_ou_initiales="Fatou", priorites=["mobilite_reduite"], motif=motif, source="venu_directement"
+    )
+    client = client_for(mediateur)
+    html = client.get(URL, {"passage": passage.pk}).content.decode()
+    assert "Fatou" in html and "Dossier retraite" in html and "Prioritaire" in html
+    client.post(URL, post_data(passage=str(passage.pk)))
+    acc = Accompagnement.objects.get()
+    detail = reverse("mediation:detail", kwargs={"pk": acc.pk})
+    html = client.get(detail).content.decode()
+    assert acc.passage_id == passage.pk, acc.passage_id
+    lead = html.split('class="lead"', 1)[1][:400]
+    assert "Fatou" in lead and "Personne anonyme" not in lead, lead
+    assert "Rattacher à une fiche usager" in html
+    # The picker finds a record by the first letters of the name, by reference, by phone.
+    amina = UsagerFactory(mds=mds_a, prenom="Amina", nom="Kaci", recherche="amina kaci", telephone="+33612345678")
+    UsagerFactory(mds=mds_a, prenom="Bruno", nom="Lefort", recherche="bruno lefort")
+    choix = reverse("mediation:usagers_choix")
+    for q in ("ami", "kac", amina.reference[:6], "06 12 34 56 78"):
+        found = client.get(choix, {"q": q}).context["found"]
+        assert [u.pk for u in found] == [amina.pk], q
+    assert client.get(choix, {"q": "a"}).context["found"] == []
+    response = client.post(reverse("mediation:rattacher", kwargs={"pk": acc.pk}), {"usager": amina.pk})
+    assert response.status_code == 302
+    acc.refresh_from_db()
+    assert acc.usager == amina
+    assert JournalActivite.objects.courantes().get().usager_id == amina.pk
+    # Another anonymous one: create the record from it, first name carried.
+    acc2 = log(mds_a, mediateur)
+    client.post(reverse("mediation:rattacher", kwargs={"pk": acc2.pk}), {"creer": "1", "prenom": "Fatou", "nom": ""})
+    acc2.refresh_from_db()
+    assert acc2.usager is not None and acc2.usager.prenom == "Fatou"
+
+
+def test_picker_is_scoped_to_the_mds(mds_a, mds_b, mediateur, client_for):
+    UsagerFactory(mds=mds_b, prenom="Amina", nom="Kaci", recherche="amina kaci")
+    found = client_for(mediateur).get(reverse("mediation:usagers_choix"), {"q": "ami"}).context["found"]
+    assert found == []
