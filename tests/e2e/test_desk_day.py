@@ -102,3 +102,56 @@ def test_review_loop_tutor_comment_reaches_the_intern(page, login, axe, team, md
     assert Revue.objects.get().lue_le is not None
     axe(page, "mediation-detail-retour-lu")
     assert page.csp_violations == []
+
+
+def test_mobile_menu_agenda_and_print(browser, live_server, login, axe, team, mds_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accueil.calendar import PARIS
+    from accueil.models import RendezVous
+    from tests.accueil.factories import MotifFactory
+
+    motif = MotifFactory(mds=mds_a, libelle="Aide aux démarches de retraite en ligne")
+    noon = dt.datetime.combine(timezone.localdate(), dt.time(12), tzinfo=PARIS)
+    for i in range(3):
+        RendezVous.objects.create(
+            mds=mds_a,
+            motif=motif,
+            mediateur=team["stagiaire"],
+            debut=noon + dt.timedelta(minutes=30 * i),
+            fin=noon + dt.timedelta(minutes=30 * i + 30),
+            canal="guichet",
+            prenom_ou_initiales="Jean-Baptiste",
+        )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url)
+    page = watch_csp(context.new_page())
+    try:
+        login(page, team["accueil"])
+        page.goto("/")
+        toggle = page.get_by_role("button", name="Menu")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.get_by_role("link", name="Rendez-vous").is_visible()
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] < 140, header
+        axe(page, "accueil-390-menu-ferme")
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.get_by_role("link", name="Rendez-vous").click()
+        page.wait_for_url("**/accueil/agenda/**")
+        for vue in ("jour", "semaine"):
+            page.goto(f"/accueil/agenda/?vue={vue}")
+            width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], f"{vue} : défilement horizontal {width}"
+        axe(page, "agenda-390")
+        page.emulate_media(media="print")
+        assert not page.locator('form[aria-label="Choisir la période et l\'agenda"]').is_visible()
+        assert not page.get_by_role("button", name="Imprimer").is_visible()
+        statut = page.get_by_role("columnheader", name="Statut").first
+        box = statut.bounding_box()
+        assert box and box["x"] + box["width"] <= 390 + 1
+        page.screenshot(path="test-artifacts/screenshots/agenda-impression.png", full_page=True)
+        assert page.csp_violations == []
+    finally:
+        context.close()
