@@ -12,6 +12,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from . import communes
 from .enums import CanalContact, Equipement, Genre, Langue, OperationJournal, StatutSocial, TrancheAge
 
 # Unambiguous alphabet for references read aloud or copied by hand (no 0/O, 1/I/L).
@@ -101,6 +102,10 @@ class Usager(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def commune_nom(self) -> str:
+        return communes.nom(self.commune_insee)
 
     @property
     def display_name(self) -> str:

@@ -141,3 +141,14 @@ def test_an_invitation_not_accepted_is_never_bookable(desk):
     assert invited not in mediators_of(mds) and m1 in mediators_of(mds)
     day = next_open_day()
     assert free_slots(mds=mds, motif=motif, start_date=day, end_date=day, mediateur=invited) == []
+
+
+def test_no_booking_button_without_a_free_slot(desk, make_user, client_for):
+    mds, _, motif = desk
+    client = client_for(make_user(Role.ACCUEIL))
+    url = reverse("accueil:rdv_nouveau")
+    past = timezone.localdate() - dt.timedelta(days=30)
+    html = client.get(url, {"motif": motif.pk, "date": past.isoformat()}).content.decode()
+    assert "Aucun créneau libre" in html and "Réserver ce créneau" not in html
+    html = client.get(url, {"motif": motif.pk, "date": next_open_day().isoformat()}).content.decode()
+    assert "Réserver ce créneau" in html
