@@ -21,7 +21,7 @@ def test_pending_invitation_resend_and_cancel(mds_a, make_user, client_for, djan
     with django_capture_on_commit_callbacks(execute=True):
         invited = invite_staff(mds=mds_a, email="nina@example.org", first_name="Nina", last_name="N", role="mediateur")
     html = client.get(reverse("core:equipe")).content.decode()
-    assert "Invitation en attente" in html and "Renvoyer l&#x27;invitation" in html
+    assert "Invitation en attente" in html and "Renvoyer l'invitation" in html
     with django_capture_on_commit_callbacks(execute=True):
         assert act(client, invited, "renvoyer").status_code == 302
     assert [m.to for m in mail.outbox] == [["nina@example.org"], ["nina@example.org"]]
