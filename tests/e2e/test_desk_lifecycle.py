@@ -61,7 +61,8 @@ def test_find_correct_attach_and_follow_up(page, login, axe, mds_a, make_user):
     # Follow up: the older « doit revenir » of Amina… is finalised now; log a new open one and continue it.
     log(mds_a, mediateur, usager=amina, items=[item("impots_declaration", resultat=Resultat.A_FINALISER)])
     page.goto("/")
-    page.get_by_role("link", name="Continuer : Impôts — Déclaration de revenus").click()
+    suivre = page.locator("section", has=page.get_by_role("heading", name="Mes démarches à suivre"))
+    suivre.get_by_role("link", name="Continuer").first.click()
     page.locator("[data-bloc] input[name$='-suite']").wait_for(state="attached")
     assert page.csp_violations == []
 
