@@ -5,14 +5,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from core.models import User
-from core.roles import Role
+from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
 from usagers.models import Usager
 
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutRendezVous
 from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, PlageOuverture
 
-DESK_ROLES = [Role.MEDIATEUR, Role.TUTEUR]
 STAFF_CHANNELS = [(c.value, c.label) for c in CanalReservation if c != CanalReservation.BORNE]
 
 
@@ -20,7 +19,7 @@ def mediators_of(mds):
     """Bookable staff: active accounts that have chosen their password (an invitation not yet
     accepted is not offered)."""
     return (
-        User.objects.filter(memberships__mds=mds, is_active=True, role__in=DESK_ROLES)
+        User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv"))
         .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
         .order_by("first_name", "last_name")
     )
@@ -221,6 +220,8 @@ class MotifForm(MDSModelForm):
         model = Motif
         fields = [
             "libelle",
+            "libelle_en",
+            "libelle_ar",
             "duree_minutes",
             "reservable_borne",
             "delai_minimum_minutes",
@@ -228,6 +229,14 @@ class MotifForm(MDSModelForm):
             "ordre",
             "actif",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed in the language they translate: right direction and the right spell-checker.
+        self.fields["libelle_en"].widget.attrs.update(lang="en", dir="ltr")
+        self.fields["libelle_ar"].widget.attrs.update(lang="ar", dir="rtl")
+        self.fields["libelle_en"].help_text = "Affiché sur la borne en anglais. Vide : le libellé français s'affiche."
+        self.fields["libelle_ar"].help_text = "Affiché sur la borne en arabe. Vide : le libellé français s'affiche."
 
     def clean_libelle(self):
         libelle = self.cleaned_data["libelle"].strip()

@@ -4,7 +4,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagination import paginate
 from core.permissions import can, require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers.models import Usager
+from usagers.selectors import search as search_usagers
 from usagers.services import create_usager
-from usagers.services import search as search_usagers
 
 from . import notifications, recap, selectors, services
 from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
@@ -38,11 +38,6 @@ from .forms import (
     travailleurs_sociaux,
 )
 from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue, passage_model
-
-
-def _require_mds(request):
-    if request.mds is None:
-        raise Http404("Aucune MDS")
 
 
 def _passage_start(request, passage_id):
@@ -93,10 +88,10 @@ def _deja_enregistre(request, accompagnement):
 @never_cache  # Back / history must ask the server again (re-log guard), not show a cached blank form
 @login_required
 @require("mediation.log")
+@mds_required
 def commencer(request):
     """The logging screen: visitor, source and start time pre-filled; démarches added with htmx;
     « Terminer » saves everything at once (idempotent on the form's key)."""
-    _require_mds(request)
     mds = request.mds
     if request.method == "POST":
         form = AccompagnementForm(request.POST, mds=mds)
@@ -137,7 +132,7 @@ def commencer(request):
             form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
         usager = form.cleaned_data.get("usager") if hasattr(form, "cleaned_data") else None
         context = _logging_context(request, form, blocs, usager=usager)
-        template = "mediation/_logging_form.html" if request.htmx else "mediation/commencer.html"
+        template = "mediation/commencer.html#formulaire" if request.htmx else "mediation/commencer.html"
         return render(request, template, context)
 
     now = timezone.localtime()
@@ -185,8 +180,8 @@ def commencer(request):
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def recherche_demarches(request):
-    _require_mds(request)
     q = request.GET.get("q", "")[:80]
     results = selectors.rechercher_demarches(mds=request.mds, q=q)
     return render(request, "mediation/_resultats.html", {"resultats": results, "q": q})
@@ -203,9 +198,9 @@ def _usager_du_bloc(request):
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def bloc_demarche(request, pk):
     """A démarche block with its default steps and the mediator's last posture for each step."""
-    _require_mds(request)
     demarche = get_object_or_404(Demarche.objects.select_related("organisme"), pk=pk, actif=True)
     suite = None
     if request.GET.get("suite", "").isdigit():
@@ -257,9 +252,6 @@ def _accompagnements(request):
     return scoped(Accompagnement, request).select_related("usager", "mediateur", "passage__motif")
 
 
-PAGE_SIZE = 25
-
-
 @login_required
 def liste(request):
     """« Mes accompagnements » (tutors and directors: the whole MDS too), filtered and paginated,
@@ -267,7 +259,8 @@ def liste(request):
     peut_saisir, voit_tout = can(request.user, "mediation.log"), can(request.user, "mediation.view_all")
     if not (peut_saisir or voit_tout):
         raise PermissionDenied
-    _require_mds(request)
+    if request.mds is None:
+        raise Http404("Aucune MDS")
     form = AccompagnementFiltreForm(request.GET or None)
     f = form.filtres() if request.GET else {}
     tous = voit_tout and (f.get("tous") or not peut_saisir)
@@ -283,7 +276,7 @@ def liste(request):
         au=f.get("au"),
         anonymes=bool(f.get("anonymes")),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -418,10 +411,10 @@ def _initial_correction(acc):
 @never_cache
 @login_required
 @require("mediation.log")
+@mds_required
 def modifier(request, pk):
     """Full correction (démarches, steps, postures, outcome and the sitting itself) on the logging
     screen; the session log gets a superseding entry, the first version stays."""
-    _require_mds(request)
     acc = get_object_or_404(
         _accompagnements(request).prefetch_related(
             "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
@@ -474,7 +467,9 @@ def modifier(request, pk):
         ouvertes=[],
     )
     template = (
-        "mediation/_logging_form.html" if request.htmx and request.method == "POST" else "mediation/commencer.html"
+        "mediation/commencer.html#formulaire"
+        if request.htmx and request.method == "POST"
+        else "mediation/commencer.html"
     )
     return render(request, template, context)
 
@@ -557,8 +552,8 @@ def supprimer(request, pk):
 
 @login_required
 @require("mediation.review")
+@mds_required
 def revue(request):
-    _require_mds(request)
     base = (
         Revue.objects.for_request(request)
         .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
@@ -572,7 +567,7 @@ def revue(request):
     )
     a_voir = base.filter(acquittee_le__isnull=True).order_by("created_at")
     vues = base.filter(acquittee_le__isnull=False).order_by("-acquittee_le")
-    page = Paginator(vues, 20).get_page(request.GET.get("page"))
+    page = paginate(request, vues)
     return render(
         request,
         "mediation/revue.html",
@@ -621,8 +616,8 @@ def revue_lue(request, pk):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientations(request):
-    _require_mds(request)
     onglet = request.GET.get("onglet", "recues")
     if onglet == "envoyees":
         qs = selectors.orientations_envoyees(user=request.user, mds=request.mds)
@@ -632,7 +627,7 @@ def orientations(request):
     statut = request.GET.get("statut", "ouvertes")
     if statut == "ouvertes":
         qs = qs.exclude(statut=StatutOrientation.CLOSE)
-    page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-created_at"))
     return render(
         request,
         "mediation/orientations.html",
@@ -650,12 +645,12 @@ def orientations(request):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientation_nouvelle(request):
-    _require_mds(request)
     usagers = Usager.objects.for_request(request).not_anonymized().order_by("reference")
     initial = {
         "sens": SensOrientation.VERS_MEDIATION
-        if request.user.role == "travailleur_social"
+        if can(request.user, "mediation.orientations.equipe_ts")
         else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
     }
     courant = None
@@ -684,8 +679,8 @@ def orientation_nouvelle(request):
 @login_required
 @require("mediation.orientations")
 @require_POST
+@mds_required
 def orientation_statut(request, pk, statut):
-    _require_mds(request)
     recues = selectors.orientations_recues(user=request.user, mds=request.mds)
     envoyees = selectors.orientations_envoyees(user=request.user, mds=request.mds)
     orientation = recues.filter(pk=pk).first()
@@ -712,10 +707,10 @@ def orientation_statut(request, pk, statut):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def partenaires(request):
-    _require_mds(request)
     qs = Partenaire.objects.for_request(request).order_by("-actif", "nom")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "mediation/partenaires.html",
@@ -725,8 +720,8 @@ def partenaires(request):
 
 @login_required
 @require("mediation.log")
+@mds_required
 def partenaire_form(request, pk=None):
-    _require_mds(request)
     instance = get_scoped_or_404(Partenaire, request, pk=pk) if pk else Partenaire(mds=request.mds)
     form = PartenaireForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

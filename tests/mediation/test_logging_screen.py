@@ -388,3 +388,12 @@ def test_review_loop_reaches_the_intern(mds_a, make_user, client_for):
         reverse("mediation:revue_lue", kwargs={"pk": revue.pk}), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("core:home")
+
+
+def test_failed_save_with_htmx_returns_only_the_form_partial(mds_a, mediateur, client_for):
+    response = client_for(mediateur).post(URL, post_data(resultat="", duree=""), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<form id="logging-form"')
+    assert "Choisissez une durée." in html
+    assert Accompagnement.objects.count() == 0
