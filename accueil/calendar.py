@@ -60,7 +60,9 @@ class DeskCalendar:
         for ranges in cal.opening.values():
             ranges.sort()
         availability: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        rows = Disponibilite.objects.filter(mds=mds, mediateur__is_active=True, mediateur__memberships__mds=mds)
+        rows = Disponibilite.objects.filter(
+            mds=mds, mediateur__is_active=True, mediateur__memberships__mds=mds
+        ).exclude(mediateur__password__startswith="!")  # invitation not accepted yet: not bookable
         for med, jour, debut, fin in rows.order_by().values_list("mediateur_id", "jour", "debut", "fin"):
             availability[jour][med].append((debut, fin))
         cal.availability = availability

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from core.dates import parse_datetime_param
@@ -14,8 +15,12 @@ STAFF_CHANNELS = [(c.value, c.label) for c in CanalReservation if c != CanalRese
 
 
 def mediators_of(mds):
-    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv")).order_by(
-        "first_name", "last_name"
+    """Bookable staff: active accounts that have chosen their password (an invitation not yet
+    accepted is not offered)."""
+    return (
+        User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv"))
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .order_by("first_name", "last_name")
     )
 
 
@@ -66,7 +71,7 @@ class CreneauForm(forms.Form):
     """Step 1 of a booking (GET): which motif, from which day, with whom."""
 
     motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none())
-    date = forms.DateField(label="À partir du", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="À partir du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     mediateur = MediateurChoiceField(
         label="Médiateur·rice",
         queryset=User.objects.none(),
@@ -191,12 +196,20 @@ class PlageOuvertureForm(MDSModelForm):
 
 
 class FermetureForm(MDSModelForm):
+    def clean_date_debut(self):
+        debut = self.cleaned_data["date_debut"]
+        if debut < timezone.localdate():
+            raise forms.ValidationError(
+                "Une fermeture ne peut pas commencer dans le passé : choisissez aujourd'hui ou après."
+            )
+        return debut
+
     class Meta:
         model = Fermeture
         fields = ["date_debut", "date_fin", "libelle"]
         widgets = {
-            "date_debut": forms.DateInput(attrs={"type": "date"}),
-            "date_fin": forms.DateInput(attrs={"type": "date"}),
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

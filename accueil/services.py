@@ -5,7 +5,7 @@ locks that MDS's ``Agenda`` row (``SELECT … FOR UPDATE``) inside ``transaction
 re-reads the bookings of the day and checks capacity before inserting. Two concurrent bookings of
 the same desk are therefore serialized by PostgreSQL; the second one sees the first."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -27,7 +27,7 @@ from .enums import (
     StatutPassage,
     StatutRendezVous,
 )
-from .models import Agenda, CompteurTicket, HistoriqueRendezVous, Passage, RendezVous
+from .models import Agenda, CompteurTicket, Fermeture, HistoriqueRendezVous, Passage, RendezVous
 
 SLOT_TAKEN_MESSAGE = "Ce créneau vient d'être pris."
 
@@ -454,3 +454,33 @@ def redirect(*, passage, user=None, vers: str = "", now=None) -> Passage:
         p.full_clean()
         p.save(update_fields=["statut", "sorti_le", "reorientation"])
     return p
+
+
+def appointments_hit_by_closure(*, mds, date_debut, date_fin):
+    """Upcoming appointments that fall on the days of a closure (the confirmation lists them)."""
+    start = datetime.combine(date_debut, time.min, tzinfo=PARIS)
+    end = datetime.combine(date_fin + timedelta(days=1), time.min, tzinfo=PARIS)
+    return (
+        RendezVous.objects.filter(mds=mds, statut=StatutRendezVous.A_VENIR, debut__gte=start, debut__lt=end)
+        .select_related("usager", "motif", "mediateur")
+        .order_by("debut", "pk")
+    )
+
+
+@transaction.atomic
+def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: bool, user=None) -> tuple:
+    """Add a closure; with ``cancel_appointments`` the appointments of those days are cancelled by
+    the MDS, each visitor told through the outbox (cancellation notice). Returns (closure, cancelled)."""
+    if date_debut < timezone.localdate():
+        raise BookingError("Une fermeture ne peut pas commencer dans le passé.")
+    fermeture = Fermeture(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
+    fermeture.full_clean()
+    fermeture.save()
+    cancelled = []
+    if cancel_appointments:
+        hit = appointments_hit_by_closure(mds=mds, date_debut=date_debut, date_fin=date_fin).select_for_update(
+            of=("self",)
+        )
+        for rdv in hit:
+            cancelled.append(cancel_appointment(rendez_vous=rdv, user=user))
+    return fermeture, cancelled

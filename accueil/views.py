@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -440,6 +441,44 @@ SETTINGS_KINDS = {
 }
 
 
+def _ajouter_fermeture(request, form):
+    """A closure over days with bookings asks once: cancel them (visitors told) or keep them."""
+    data = form.cleaned_data
+    hit = list(
+        services.appointments_hit_by_closure(mds=request.mds, date_debut=data["date_debut"], date_fin=data["date_fin"])
+    )
+    choice = request.POST.get("rendez_vous", "")
+    if hit and choice not in ("annuler", "garder"):
+        return render(
+            request,
+            "accueil/fermeture_confirmer.html",
+            {"page_title": "Fermeture : rendez-vous concernés", "form": form, "rendez_vous": hit},
+        )
+    try:
+        _, cancelled = services.add_closure(
+            mds=request.mds,
+            date_debut=data["date_debut"],
+            date_fin=data["date_fin"],
+            libelle=data.get("libelle", ""),
+            cancel_appointments=choice == "annuler",
+            user=request.user,
+        )
+    except (services.BookingError, ValidationError) as error:
+        messages.error(request, str(error) if isinstance(error, services.BookingError) else " ".join(error.messages))
+        return redirect(reverse("accueil:parametres") + "#fermeture")
+    if cancelled:
+        messages.success(
+            request,
+            f"Fermeture ajoutée ; {len(cancelled)} rendez-vous annulé{'s' if len(cancelled) > 1 else ''}, "
+            "les personnes joignables sont prévenues.",
+        )
+    elif hit:
+        messages.warning(request, f"Fermeture ajoutée ; {len(hit)} rendez-vous restent prévus ces jours-là.")
+    else:
+        messages.success(request, "Fermeture ajoutée.")
+    return redirect(reverse("accueil:parametres") + "#fermeture")
+
+
 @login_required
 @require("accueil.settings")
 @mds_required
@@ -453,6 +492,8 @@ def parametres(request):
         _, form_class, label = SETTINGS_KINDS[kind]
         form = form_class(request.POST, mds=mds, prefix=kind)
         forms_by_kind[kind] = form
+        if kind == "fermeture" and form.is_valid():
+            return _ajouter_fermeture(request, form)
         if form.is_valid():
             form.save()
             messages.success(

@@ -21,6 +21,7 @@ MENU = [
     Entry("Rendez-vous", "accueil:agenda", "accueil.rdv"),
     Entry("Usagers", "usagers:liste", "usagers.view"),
     Entry("Accompagner", "mediation:commencer", "mediation.log"),
+    Entry("Mes accompagnements", "mediation:liste", "mediation.log"),
     Entry("Orientations", "mediation:orientations", "mediation.orientations"),
     Entry("Revue", "mediation:revue", "mediation.review"),
     Entry("Ateliers", "ateliers:calendrier", "ateliers.view"),

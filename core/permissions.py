@@ -29,6 +29,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     # mediation desk
     "mediation.log": frozenset({Role.MEDIATEUR, Role.TUTEUR}),
     "mediation.review": frozenset({Role.TUTEUR}),
+    "mediation.view_all": frozenset({Role.TUTEUR, Role.DIRECTEUR}),  # every accompaniment of the MDS (read)
     "mediation.orientations": frozenset({Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL}),
     "mediation.referentials": frozenset({Role.COORDINATEUR, Role.ADMIN}),
     # who may receive a hand-off: the mediation team (as "mediation.log") or the social workers' team

@@ -214,7 +214,11 @@ class Accompagnement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(duree_minutes__gte=1) & Q(duree_minutes__lte=600), name="accompagnement_duree_bornee"
-            )
+            ),
+            # One accompaniment per queue passage (re-log guard, also enforced by the service).
+            models.UniqueConstraint(
+                fields=["passage"], condition=Q(passage__isnull=False), name="accompagnement_un_par_passage"
+            ),
         ]
 
     def __str__(self):
@@ -308,6 +312,7 @@ class Revue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     commentaire = models.TextField("commentaire (facultatif)", blank=True, validators=[FreeTextGuard(300)])
+    lue_le = models.DateTimeField("lue par le ou la stagiaire le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RevueQuerySet.as_manager()

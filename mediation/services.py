@@ -123,6 +123,18 @@ def check_demarche(*, item: DemarcheInput) -> DemarcheInput:
     return item
 
 
+class PassageDejaEnregistre(ValidationError):
+    """The queue passage already has its accompaniment (Back, history or reload after « Terminer »)."""
+
+    def __init__(self, accompagnement):
+        super().__init__("Ce passage est déjà enregistré : voici l'accompagnement, à corriger si besoin.")
+        self.accompagnement = accompagnement
+
+
+def accompagnement_du_passage(*, passage) -> Accompagnement | None:
+    return Accompagnement.objects.filter(passage=passage).order_by("pk").first() if passage is not None else None
+
+
 @transaction.atomic
 def enregistrer_accompagnement(
     *,
@@ -152,6 +164,12 @@ def enregistrer_accompagnement(
         raise ValidationError({"usager": "Cet usager n'appartient pas à cette MDS."})
     if passage is not None and passage.mds_id != mds.pk:
         raise ValidationError({"passage": "Ce passage n'appartient pas à cette MDS."})
+    if passage is not None:
+        # One accompaniment per queue passage: a second form (other key) for it is refused.
+        advisory_lock(f"mediation.passage:{passage.pk}")
+        already = accompagnement_du_passage(passage=passage)
+        if already is not None:
+            raise PassageDejaEnregistre(already)
     if not demarches:
         raise ValidationError({"demarches": "Ajoutez au moins une démarche."})
     items = [check_demarche(item=item) for item in demarches]
@@ -238,9 +256,34 @@ def corriger_accompagnement(
     accompagnement.save()
     if demarches is not None:
         items = [check_demarche(item=item) for item in demarches]
-        accompagnement.demarches.all().delete()
-        _save_demarches(accompagnement, items, by=by)
+        _remplacer_demarches(accompagnement, items, by=by)
     return journaliser_accompagnement(accompagnement=accompagnement, by=by)
+
+
+def _remplacer_demarches(accompagnement, items: list[DemarcheInput], *, by) -> None:
+    """Replace the démarches of a sitting while keeping what others already hold: hand-offs
+    already sent are neither sent again nor lost (re-linked to the corrected démarche), and the
+    tutor's review of an « à la place » act that is still « à la place » keeps its comment."""
+    old = list(accompagnement.demarches.prefetch_related("orientations").select_related("revue"))
+    sent = {r.demarche_id: [o.pk for o in r.orientations.all()] for r in old if r.orientations.all()}
+    reviews = {}
+    for realisee in old:
+        revue = getattr(realisee, "revue", None)
+        if revue is not None:
+            reviews[realisee.demarche_id] = revue
+    for item in items:
+        if item.demarche.pk in sent:
+            item.orientation = None
+    accompagnement.demarches.all().delete()
+    _save_demarches(accompagnement, items, by=by)
+    for realisee in accompagnement.demarches.select_related("revue"):
+        if realisee.demarche_id in sent:
+            Orientation.objects.filter(pk__in=sent.pop(realisee.demarche_id)).update(demarche_realisee=realisee)
+        previous, current = reviews.get(realisee.demarche_id), getattr(realisee, "revue", None)
+        if previous is not None and current is not None:
+            for name in ("tuteur_id", "acquittee_le", "acquittee_par_id", "commentaire", "lue_le", "created_at"):
+                setattr(current, name, getattr(previous, name))
+            current.save()
 
 
 @transaction.atomic
@@ -547,6 +590,20 @@ def acquitter_revue(*, revue: Revue, tuteur, commentaire: str = "") -> Revue:
     revue.commentaire = commentaire
     revue.full_clean()
     revue.save()
+    return revue
+
+
+@transaction.atomic
+def marquer_revue_lue(*, revue: Revue, stagiaire) -> Revue:
+    """The intern read the tutor's feedback on one of her « à la place » acts (idempotent)."""
+    revue = Revue.objects.select_for_update().select_related("demarche_realisee__accompagnement").get(pk=revue.pk)
+    if revue.demarche_realisee.accompagnement.mediateur_id != stagiaire.pk:
+        raise ValidationError("Ce retour ne vous est pas adressé.")
+    if revue.acquittee_le is None:
+        raise ValidationError("Ce retour n'a pas encore été donné.")
+    if revue.lue_le is None:
+        revue.lue_le = timezone.now()
+        revue.save(update_fields=["lue_le"])
     return revue
 
 

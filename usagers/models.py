@@ -10,6 +10,7 @@ from core.journal_hash import keyed_hash, timestamp
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from . import communes
 from .consultations import note_loaded
 from .enums import CanalContact, Equipement, Genre, Langue, OperationJournal, StatutSocial, TrancheAge
 
@@ -108,6 +109,10 @@ class Usager(models.Model):
         instance = super().from_db(db, field_names, values)
         note_loaded(instance.pk)
         return instance
+
+    @property
+    def commune_nom(self) -> str:
+        return communes.nom(self.commune_insee)
 
     @property
     def display_name(self) -> str:
