@@ -16,6 +16,8 @@ from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
 from .enums import (
+    STATUTS_ACTIFS,
+    STATUTS_FILE,
     ActionHistorique,
     CanalRappel,
     CanalReservation,
@@ -161,6 +163,11 @@ class Absence(models.Model):
     )
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
+    # Busy times imported from an external calendar (interop app) are absences too: they block
+    # slots the same way, and are replaced as a whole at each refresh of their source.
+    origine = models.CharField(
+        "origine", max_length=16, choices=[("manuel", "Saisie"), ("agenda_externe", "Agenda externe")], default="manuel"
+    )
 
     objects = MDSScopedQuerySet.as_manager()
 
@@ -193,8 +200,6 @@ class Agenda(models.Model):
 
 class RendezVousQuerySet(MDSScopedQuerySet):
     def actifs(self):
-        from .enums import STATUTS_ACTIFS
-
         return self.filter(statut__in=STATUTS_ACTIFS)
 
     def chevauchant(self, debut, fin):
@@ -311,8 +316,6 @@ class CompteurTicket(models.Model):
 
 class PassageQuerySet(MDSScopedQuerySet):
     def file_du_jour(self, mds, jour):
-        from .enums import STATUTS_FILE
-
         return self.filter(mds=mds, jour=jour, statut__in=STATUTS_FILE).order_by("-prioritaire", "arrivee_le", "numero")
 
 

@@ -33,6 +33,8 @@ MENU = [
     Entry("Bornes", "borne:gestion", "accueil.bornes"),
     Entry("Journal des accès", "usagers:journal", "usagers.journal"),
     Entry("Équipe", "core:equipe", "core.team"),
+    Entry("Agendas externes", "interop:agendas_externes", "interop.agendas_externes"),
+    Entry("Accès API", "interop:clients_api", "interop.api_clients"),
 ]
 
 

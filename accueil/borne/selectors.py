@@ -11,9 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from accueil import selectors
-from accueil.calendar import PARIS, DeskCalendar, local_dt
+from accueil.calendar import DeskCalendar, local_dt
 from accueil.enums import StatutPassage, StatutRendezVous
 from accueil.models import Motif, Passage, RendezVous
+from core.dates import PARIS
 
 from . import codes
 from .models import DemandeAide

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -18,8 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import paginate
 from core.permissions import require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 
 from . import credentials, ratelimit, selectors, services
 from .codes import format_code
@@ -234,16 +234,11 @@ def appairer(request):
 # --- Director screens -----------------------------------------------------------------------------
 
 
-def _no_mds(request):
-    return render(request, "core/no_mds.html", status=403)
-
-
 @login_required
 @require("accueil.bornes")
 @require_http_methods(["GET", "POST"])
+@mds_required
 def gestion(request):
-    if request.mds is None:
-        return _no_mds(request)
     form = BorneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         borne, code = services.creer_borne(mds=request.mds, nom=form.cleaned_data["nom"], par=request.user)
@@ -251,7 +246,7 @@ def gestion(request):
         messages.success(request, f"Borne « {borne.nom} » créée. Activez-la sur la tablette avec le code ci-dessous.")
         return redirect("borne:gestion_detail", pk=borne.pk)
     bornes = scoped(Borne, request).order_by("revoquee_le", "nom")
-    page = Paginator(bornes, 20).get_page(request.GET.get("page"))
+    page = paginate(request, bornes)
     depuis = timezone.localdate() - timedelta(days=29)
     avis = dict(
         scoped(Avis, request)

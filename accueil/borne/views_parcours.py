@@ -1,6 +1,7 @@
 """The three kiosk flows built on the reception services: book a slot, check in, take a ticket;
 and the public cancellation page of the reminder link."""
 
+import contextlib
 import secrets
 import time
 from datetime import date, datetime
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accueil.calendar import PARIS
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
+from core.dates import PARIS
+from core.outage import CACHE_DOWN, cache_unavailable
 
 from . import ratelimit, selectors, services, tokens
 from .codes import format_code
@@ -60,16 +62,23 @@ def une_seule_fois(request, action):
     confirmation to show) or a response (a refusal, which may be retried)."""
     jeton = (request.POST.get("jeton") or "")[:40]
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
-    if not jeton or cache.add(key, "en_cours", 300):
+    try:
+        first = not jeton or cache.add(key, "en_cours", 300)
+    except CACHE_DOWN:  # Redis down: no double-tap guard (the booking's row locks still hold)
+        cache_unavailable("garde double envoi")
+        return action()
+    if first:
         try:
             result = action()
         except Exception:
-            cache.delete(key)
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.delete(key)
             raise
-        if isinstance(result, dict):
-            cache.set(key, result, 300)
-        else:
-            cache.delete(key)
+        with contextlib.suppress(*CACHE_DOWN):
+            if isinstance(result, dict):
+                cache.set(key, result, 300)
+            else:
+                cache.delete(key)
         return result
     for _attempt in range(50):
         value = cache.get(key)
@@ -89,21 +98,25 @@ def deja_fait(request):
         return None
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
     for _attempt in range(50):
-        value = cache.get(key)
+        try:
+            value = cache.get(key)
+        except CACHE_DOWN:
+            cache_unavailable("garde double envoi")
+            return None
         if value is None or isinstance(value, dict):
             return value
         time.sleep(0.1)
     return None
 
 
-def _fin(request, result):
+def _vers_page_finale(request, result):
     if isinstance(result, dict):
         request.session[SESSION_FAIT] = result
         return redirect(result["url"])
     return result
 
 
-def _fait(request, kind):
+def _parcours_deja_fait(request, kind):
     """The result to confirm, shown once: reading it removes it from the session, so reloading the
     page, Back or the history after « Terminer » land on the home screen."""
     fait = request.session.get(SESSION_FAIT) or {}
@@ -194,7 +207,7 @@ def rdv_jour(request):
 @require_http_methods(["GET", "POST"])
 def rdv_heure(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     motif = _motif(request, state)
     if motif is None or not state.get("jour"):
@@ -250,7 +263,7 @@ def rdv_prenom(request):
 @require_http_methods(["GET", "POST"])
 def rdv_rappel(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -277,7 +290,7 @@ def rdv_rappel(request):
 @require_http_methods(["GET", "POST"])
 def rdv_telephone(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -325,13 +338,13 @@ def _reserver(request):
         request.session.pop(SESSION_RDV, None)
         return {"type": "rdv", "pk": rdv.pk, "code": code, "url": reverse("borne:rdv_confirmation")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
 @require_GET
 def rdv_confirmation(request):
-    fait = _fait(request, "rdv")
+    fait = _parcours_deja_fait(request, "rdv")
     rdv = fait and RendezVous.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("mds").first()
     if not rdv:
         return redirect("borne:accueil")
@@ -371,7 +384,7 @@ def _check_in(request, rdv):
             return _kiosk(request, "borne/arrivee_erreur.html", {"page_title": _("Demander à l'accueil")})
         return {"type": "arrivee", "pk": passage.pk, "url": reverse("borne:arrivee_ticket")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
@@ -386,7 +399,7 @@ def arrivee_code(request):
             return _check_in(request, rdv)
         fait = deja_fait(request)
         if fait:
-            return _fin(request, fait)
+            return _vers_page_finale(request, fait)
         form.add_error(
             "code", _("Nous ne trouvons pas ce code pour aujourd'hui. Vérifiez le code ou demandez à l'accueil.")
         )
@@ -413,7 +426,7 @@ def arrivee_liste(request):
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?
-        return _fin(request, fait) if fait else redirect("borne:arrivee_liste")
+        return _vers_page_finale(request, fait) if fait else redirect("borne:arrivee_liste")
     return _kiosk(
         request,
         "borne/arrivee_liste.html",
@@ -430,7 +443,7 @@ def arrivee_liste(request):
 @kiosk_view
 @require_GET
 def arrivee_ticket(request):
-    fait = _fait(request, "arrivee")
+    fait = _parcours_deja_fait(request, "arrivee")
     passage = (
         fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("rendez_vous").first()
     )
@@ -470,7 +483,7 @@ def ticket(request):
                     return redirect("borne:accueil")
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
-            return _fin(request, une_seule_fois(request, action))
+            return _vers_page_finale(request, une_seule_fois(request, action))
     if not selectors.ouverture(mds=request.borne.mds).ouvert:
         return redirect("borne:accueil")  # closed: the home screen says so and offers booking only
     tiles = _tuiles_motifs(request, motifs)
@@ -485,7 +498,7 @@ def ticket(request):
 @kiosk_view
 @require_GET
 def ticket_numero(request):
-    fait = _fait(request, "ticket")
+    fait = _parcours_deja_fait(request, "ticket")
     passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
     if not passage:
         return redirect("borne:accueil")
