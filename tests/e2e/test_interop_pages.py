@@ -44,7 +44,7 @@ def test_director_sees_external_agendas_and_the_warning(page, login, axe, make_u
     page.goto("/")
     assert "Calendrier injoignable" in page.get_by_role("region", name="À vérifier").inner_text()
     axe(page, "interop-accueil-direction-alerte")
-    page.get_by_role("link", name="agendas externes").click()
+    page.get_by_role("region", name="À vérifier").get_by_role("link", name="agendas externes").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Agendas externes")
     axe(page, "interop-agendas-externes")
     page.get_by_role("button", name="Enregistrer").click()
