@@ -1,22 +1,20 @@
-from datetime import datetime
-
 from django import forms
 from django.utils import timezone
 
+from core.dates import parse_datetime_param
 from core.models import User
-from core.roles import Role
+from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
 from usagers.models import Usager
 
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutRendezVous
 from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, PlageOuverture
 
-DESK_ROLES = [Role.MEDIATEUR, Role.TUTEUR]
 STAFF_CHANNELS = [(c.value, c.label) for c in CanalReservation if c != CanalReservation.BORNE]
 
 
 def mediators_of(mds):
-    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=DESK_ROLES).order_by(
+    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv")).order_by(
         "first_name", "last_name"
     )
 
@@ -83,10 +81,9 @@ class CreneauForm(forms.Form):
 
 
 def parse_start(value: str):
-    try:
-        start = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise forms.ValidationError("Choisissez un créneau dans la liste.") from None
+    start = parse_datetime_param(value)
+    if start is None:
+        raise forms.ValidationError("Choisissez un créneau dans la liste.")
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
     return start
@@ -208,6 +205,8 @@ class MotifForm(MDSModelForm):
         model = Motif
         fields = [
             "libelle",
+            "libelle_en",
+            "libelle_ar",
             "duree_minutes",
             "reservable_borne",
             "delai_minimum_minutes",
@@ -215,6 +214,14 @@ class MotifForm(MDSModelForm):
             "ordre",
             "actif",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed in the language they translate: right direction and the right spell-checker.
+        self.fields["libelle_en"].widget.attrs.update(lang="en", dir="ltr")
+        self.fields["libelle_ar"].widget.attrs.update(lang="ar", dir="rtl")
+        self.fields["libelle_en"].help_text = "Affiché sur la borne en anglais. Vide : le libellé français s'affiche."
+        self.fields["libelle_ar"].help_text = "Affiché sur la borne en arabe. Vide : le libellé français s'affiche."
 
     def clean_libelle(self):
         libelle = self.cleaned_data["libelle"].strip()

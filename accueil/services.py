@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.dates import PARIS
 from core.text_guard import guard_free_text
+from usagers.services import record_contact
 
-from . import hooks, notifications
-from .calendar import PARIS, DeskCalendar
+from . import notifications
+from .calendar import DeskCalendar
 from .enums import (
     TRANSITIONS,
     ActionHistorique,
@@ -59,8 +61,6 @@ def _lock_agenda(mds) -> Agenda:
 
 def _record_contact(usager_id, when=None):
     if usager_id:
-        from usagers.services import record_contact
-
         record_contact(usager_id=usager_id, when=when or timezone.now())
 
 
@@ -166,7 +166,6 @@ def book_appointment(
         _history(rdv, ActionHistorique.CREATION, user=booked_by, nouveau_debut=start, nouveau_statut=rdv.statut)
         _record_contact(rdv.usager_id, now)
         notifications.plan(rdv, now=now)
-        hooks.emit("booked", rdv.pk)
     return rdv
 
 
@@ -197,7 +196,6 @@ def reschedule_appointment(*, rendez_vous, start: datetime, mediateur="keep", us
             ancien_mediateur_id=old_mediateur,
         )
         notifications.plan(rdv, now=now)
-        hooks.emit("rescheduled", rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -220,8 +218,6 @@ def set_appointment_status(*, rendez_vous, statut: str, user=None, now=None) -> 
         rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
         _history(rdv, ActionHistorique.STATUT, user=user, ancien_statut=old, nouveau_statut=statut)
         notifications.status_changed(rdv, now=now)
-        event = "cancelled" if statut in (StatutRendezVous.ANNULE, StatutRendezVous.EXCUSE) else "status"
-        hooks.emit(event, rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -255,7 +251,6 @@ def mark_no_shows(*, now=None, grace_minutes: int = 30) -> int:
             rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
             _history(rdv, ActionHistorique.STATUT, ancien_statut=StatutRendezVous.A_VENIR, nouveau_statut=rdv.statut)
             notifications.status_changed(rdv, now=now)
-            hooks.emit("status", rdv.pk)
             changed += 1
     return changed
 

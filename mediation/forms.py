@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.models import User
-from core.roles import Role
+from core.permissions import can, roles_with
 from core.text_guard import FreeTextGuard, guard_free_text
 from usagers.models import Usager
 
@@ -221,9 +221,9 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
 
 
 def travailleurs_sociaux(mds):
-    return User.objects.filter(memberships__mds=mds, role=Role.TRAVAILLEUR_SOCIAL, is_active=True).order_by(
-        "last_name", "first_name"
-    )
+    return User.objects.filter(
+        memberships__mds=mds, role__in=roles_with("mediation.orientations.equipe_ts"), is_active=True
+    ).order_by("last_name", "first_name")
 
 
 class OrientationForm(forms.Form):
@@ -259,7 +259,7 @@ class OrientationForm(forms.Form):
         self.fields["usager"].queryset = usagers if usagers is not None else Usager.objects.none()
         self.fields["destinataire"].queryset = (
             User.objects.filter(
-                memberships__mds=mds, is_active=True, role__in=[Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL]
+                memberships__mds=mds, is_active=True, role__in=roles_with("mediation.orientations.destinataire")
             )
             if mds
             else User.objects.none()
@@ -275,13 +275,13 @@ class OrientationForm(forms.Form):
             self.add_error("partenaire", "Choisissez la structure partenaire.")
         if destinataire is not None:
             expected = (
-                {Role.TRAVAILLEUR_SOCIAL}
+                "mediation.orientations.equipe_ts"
                 if sens == SensOrientation.VERS_TRAVAILLEUR_SOCIAL
-                else {Role.MEDIATEUR, Role.TUTEUR}
+                else "mediation.log"
                 if sens == SensOrientation.VERS_MEDIATION
-                else set()
+                else None
             )
-            if destinataire.role not in expected:
+            if expected is None or not can(destinataire, expected):
                 self.add_error("destinataire", "Ce destinataire ne correspond pas au sens de l'orientation.")
         return data
 

@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from core.permissions import can
+
 from .enums import POSTURES_AUTONOMES, RESULTATS_OUVERTS, Posture
 from .models import (
     Accompagnement,
@@ -19,6 +21,7 @@ from .models import (
     Orientation,
     PieceDemandee,
 )
+from .search import search_text
 
 FREQUENT_WINDOW_DAYS = 120
 
@@ -53,8 +56,6 @@ def demarches_frequentes(*, mds, limit: int = 8) -> list[Demarche]:
 
 def rechercher_demarches(*, mds, q: str, limit: int = 10) -> list[Demarche]:
     """Type-ahead over organisme + procedure (accent-free prefix of each word), most frequent first."""
-    from .referentials import search_text
-
     words = search_text(q).split()[:5]
     if not words:
         return demarches_frequentes(mds=mds, limit=limit)
@@ -218,13 +219,11 @@ def evolution_autonomie(*, mds, debut: dt.date, fin: dt.date) -> dict:
 
 def orientations_recues(*, user, mds):
     """Inbox: what was sent to this person or to their team in the current MDS."""
-    from core.permissions import can
-
     qs = Orientation.objects.for_mds(mds).select_related("usager", "emetteur", "destinataire", "partenaire", "demarche")
     conditions = Q(destinataire=user)
     if can(user, "mediation.log"):
         conditions |= Q(sens="vers_mediation", destinataire__isnull=True)
-    if user.role == "travailleur_social":
+    if can(user, "mediation.orientations.equipe_ts"):
         conditions |= Q(sens="vers_travailleur_social", destinataire__isnull=True)
     return qs.filter(conditions)
 

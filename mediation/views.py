@@ -3,7 +3,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagination import paginate
 from core.permissions import can, require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers.models import Usager
 
 from . import notifications, recap, selectors, services
@@ -30,11 +30,6 @@ from .forms import (
     travailleurs_sociaux,
 )
 from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue, passage_model
-
-
-def _require_mds(request):
-    if request.mds is None:
-        raise Http404("Aucune MDS")
 
 
 def _passage_start(request, passage_id):
@@ -73,10 +68,10 @@ def _logging_context(request, form, blocs, *, usager=None, timer_start=None):
 
 @login_required
 @require("mediation.log")
+@mds_required
 def commencer(request):
     """The logging screen: visitor, source and start time pre-filled; démarches added with htmx;
     « Terminer » saves everything at once (idempotent on the form's key)."""
-    _require_mds(request)
     mds = request.mds
     if request.method == "POST":
         form = AccompagnementForm(request.POST, mds=mds)
@@ -115,7 +110,7 @@ def commencer(request):
             form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
         usager = form.cleaned_data.get("usager") if hasattr(form, "cleaned_data") else None
         context = _logging_context(request, form, blocs, usager=usager)
-        template = "mediation/_logging_form.html" if request.htmx else "mediation/commencer.html"
+        template = "mediation/commencer.html#formulaire" if request.htmx else "mediation/commencer.html"
         return render(request, template, context)
 
     now = timezone.localtime()
@@ -162,8 +157,8 @@ def commencer(request):
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def recherche_demarches(request):
-    _require_mds(request)
     q = request.GET.get("q", "")[:80]
     results = selectors.rechercher_demarches(mds=request.mds, q=q)
     return render(request, "mediation/_resultats.html", {"resultats": results, "q": q})
@@ -172,9 +167,9 @@ def recherche_demarches(request):
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def bloc_demarche(request, pk):
     """A démarche block with its default steps and the mediator's last posture for each step."""
-    _require_mds(request)
     demarche = get_object_or_404(Demarche.objects.select_related("organisme"), pk=pk, actif=True)
     suite = None
     if request.GET.get("suite", "").isdigit():
@@ -329,8 +324,8 @@ def supprimer(request, pk):
 
 @login_required
 @require("mediation.review")
+@mds_required
 def revue(request):
-    _require_mds(request)
     base = (
         Revue.objects.for_request(request)
         .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
@@ -344,7 +339,7 @@ def revue(request):
     )
     a_voir = base.filter(acquittee_le__isnull=True).order_by("created_at")
     vues = base.filter(acquittee_le__isnull=False).order_by("-acquittee_le")
-    page = Paginator(vues, 20).get_page(request.GET.get("page"))
+    page = paginate(request, vues)
     return render(
         request,
         "mediation/revue.html",
@@ -373,8 +368,8 @@ def revue_acquitter(request, pk):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientations(request):
-    _require_mds(request)
     onglet = request.GET.get("onglet", "recues")
     if onglet == "envoyees":
         qs = selectors.orientations_envoyees(user=request.user, mds=request.mds)
@@ -384,7 +379,7 @@ def orientations(request):
     statut = request.GET.get("statut", "ouvertes")
     if statut == "ouvertes":
         qs = qs.exclude(statut=StatutOrientation.CLOSE)
-    page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-created_at"))
     return render(
         request,
         "mediation/orientations.html",
@@ -402,12 +397,12 @@ def orientations(request):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientation_nouvelle(request):
-    _require_mds(request)
     usagers = Usager.objects.for_request(request).not_anonymized().order_by("reference")
     initial = {
         "sens": SensOrientation.VERS_MEDIATION
-        if request.user.role == "travailleur_social"
+        if can(request.user, "mediation.orientations.equipe_ts")
         else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
     }
     if request.GET.get("usager", "").isdigit():
@@ -428,8 +423,8 @@ def orientation_nouvelle(request):
 @login_required
 @require("mediation.orientations")
 @require_POST
+@mds_required
 def orientation_statut(request, pk, statut):
-    _require_mds(request)
     recues = selectors.orientations_recues(user=request.user, mds=request.mds)
     envoyees = selectors.orientations_envoyees(user=request.user, mds=request.mds)
     orientation = recues.filter(pk=pk).first()
@@ -456,10 +451,10 @@ def orientation_statut(request, pk, statut):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def partenaires(request):
-    _require_mds(request)
     qs = Partenaire.objects.for_request(request).order_by("-actif", "nom")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "mediation/partenaires.html",
@@ -469,8 +464,8 @@ def partenaires(request):
 
 @login_required
 @require("mediation.log")
+@mds_required
 def partenaire_form(request, pk=None):
-    _require_mds(request)
     instance = get_scoped_or_404(Partenaire, request, pk=pk) if pk else Partenaire(mds=request.mds)
     form = PartenaireForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

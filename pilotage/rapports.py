@@ -16,17 +16,19 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import PARIS
+from core.locks import try_advisory_lock
 from core.models import MDS, User
-from core.roles import Role
+from core.permissions import roles_with
 
 from . import charts, exports, services
 from .models import Declencheur, Destinataire, Rapport, RapportVersion, StatutRapport
-from .periode import PARIS, Perimetre, Periode, libelle_mois
+from .periode import Perimetre, Periode, libelle_mois
 from .secrecy import LEGENDE
 
 logger = logging.getLogger(__name__)
@@ -184,15 +186,10 @@ def demander(*, mois: dt.date, mds: MDS | None, declencheur: str, par=None, enqu
 def produire(rapport_id: int, *, declencheur: str = Declencheur.ECRAN, notifier: bool | None = None) -> Rapport | None:
     """Compute and store the report (idempotent: same data → same figures and hash). Returns None when
     another process is producing the same report right now."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [4242, rapport_id])
-        if not cursor.fetchone()[0]:
+    with try_advisory_lock(f"pilotage.rapport:{rapport_id}") as acquired:
+        if not acquired:
             return None
-    try:
         return _produire(rapport_id, declencheur, notifier)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [4242, rapport_id])
 
 
 def _produire(rapport_id, declencheur, notifier):
@@ -257,9 +254,9 @@ def destinataires(rapport: Rapport) -> list[str]:
         return configured
     users = User.objects.filter(is_active=True)
     if rapport.mds_id:
-        users = users.filter(role=Role.DIRECTEUR, memberships__mds=rapport.mds)
+        users = users.filter(role__in=roles_with("pilotage.mds"), memberships__mds=rapport.mds)
     else:
-        users = users.filter(role=Role.COORDINATEUR)
+        users = users.filter(role__in=roles_with("pilotage.departement"))
     return sorted(set(users.values_list("email", flat=True)))
 
 

@@ -43,7 +43,9 @@ def rapports_mensuels(mois: str | None = None) -> int:
     report already requested after the month ended (queued, running or done) is not queued again."""
     import datetime as dt
 
-    from .periode import PARIS, parse_mois
+    from core.dates import PARIS
+
+    from .periode import parse_mois
     from .rapports import demander, mois_precedent
 
     month = parse_mois(mois) if mois else mois_precedent()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.models import MDS
+from core.pagination import paginate
 from core.permissions import require
 
 from . import charts, exports, services
@@ -175,7 +176,6 @@ def _perimetres_possibles(user):
 @login_required
 @require("pilotage.reports")
 def rapports(request):
-    from django.core.paginator import Paginator
 
     from .models import Rapport
     from .periode import parse_mois
@@ -187,7 +187,7 @@ def rapports(request):
         erreur = "Mois invalide (AAAA-MM) : tous les rapports sont affichés."
     if mois:
         qs = qs.filter(mois=mois)
-    page = Paginator(qs.order_by("-mois", "mds__nom", "pk").distinct(), 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-mois", "mds__nom", "pk").distinct())
     context = {
         "page_title": "Rapports mensuels",
         "page": page,

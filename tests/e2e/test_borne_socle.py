@@ -18,8 +18,8 @@ TEXTS = {
     "fr": {"avis": "Donner mon avis", "moyen": "Moyen", "attente": "L'attente", "envoyer": "Envoyer mon avis",
            "merci": "Merci pour votre avis !", "etape": "Étape 2 sur 3", "aide": "Demander à l'accueil",
            "retour": "Retour", "oui": "Oui"},
-    "ar": {"avis": "إبداء رأيي", "moyen": "متوسط", "attente": "الانتظار", "envoyer": "إرسال رأيي",
-           "merci": "شكرًا على رأيك!", "etape": "الخطوة 2 من 3", "aide": "اسأل في الاستقبال",
+    "ar": {"avis": "إبداء الرأي", "moyen": "متوسط", "attente": "الانتظار", "envoyer": "إرسال الرأي",
+           "merci": "شكرًا على رأيك!", "etape": "الخطوة 2 من 3", "aide": "طلب المساعدة من الاستقبال",
            "retour": "رجوع", "oui": "نعم"},
 }  # fmt: skip
 
@@ -56,7 +56,7 @@ def test_feedback_flow_as_a_person(tablet, live_server, mds_a, axe, langue, size
     tap(page, t["avis"])
     page.wait_for_url(re.compile(r"/borne/avis/$"))
     assert page.get_by_role("link", name=t["retour"]).is_visible()
-    assert page.get_by_role("link", name=t["aide"]).is_visible()
+    assert page.get_by_role("button", name=t["aide"]).is_visible()
     check_targets(page)
     axe(page, f"borne-{langue}-{size}-avis-1-ressenti")
 

@@ -5,8 +5,7 @@ import pytest
 
 from core.roles import Role
 from mediation.models import Accompagnement, EtapeRealisee, Revue
-from mediation.referentials import ensure_loaded
-from mediation.services import orienter
+from mediation.services import charger_referentiels, orienter
 from tests.mediation.factories import PartenaireFactory, item, log
 from tests.usagers.factories import UsagerFactory
 
@@ -15,7 +14,7 @@ MAX_ACTIONS = 8
 
 @pytest.fixture
 def desk(mds_a, make_user):
-    ensure_loaded()
+    charger_referentiels()
     tuteur = make_user(Role.TUTEUR)
     return {
         "mediateur": make_user(Role.MEDIATEUR),

@@ -305,3 +305,12 @@ def test_review_of_an_intern_without_tutor_goes_to_every_tutor_of_the_mds(mds_a,
     named = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
     client_for(named).post(URL, post_data(code="impots_declaration", postures={"saisie": "a_la_place"}))
     assert "Déclaration de revenus" not in client_for(other_tuteur).get(reverse("mediation:revue")).content.decode()
+
+
+def test_failed_save_with_htmx_returns_only_the_form_partial(mds_a, mediateur, client_for):
+    response = client_for(mediateur).post(URL, post_data(resultat="", duree=""), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<form id="logging-form"')
+    assert "Choisissez une durée." in html
+    assert Accompagnement.objects.count() == 0
