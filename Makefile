@@ -37,6 +37,7 @@ quality: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	  SECRET_KEY=dummy-secret-key-for-the-deploy-check-only-0123456789abcdefghijklmnop \
 	  ALLOWED_HOSTS=mds.example.org \
+	  JOURNAL_HMAC_KEY=dummy-journal-key-for-the-deploy-check-only-0123456789 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 unit: install

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.health import healthz, ready
+from core.views import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", ready, name="healthz_ready"),
     path("accounts/", include("allauth.urls")),
+    # One door: the admin's own login form is never served; it sends to the allauth login (MFA).
+    path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),

@@ -101,6 +101,7 @@ def _stop_postgres() -> None:
 
 
 def database_url() -> str:
+    """The application's connection (web, worker, beat): the journal-restricted role."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     with _lock():
@@ -109,13 +110,57 @@ def database_url() -> str:
             started_here.add("postgres")
         else:
             _ensure_database()
-        return f"postgres://postgres@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
+        ensure_database_roles()
+        return f"postgres://{APP_ROLE}@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
+
+
+def migration_database_url() -> str:
+    """The owner's connection, used by ``migrate`` only (see core/db_roles.py)."""
+    if os.environ.get("MIGRATION_DATABASE_URL"):
+        return os.environ["MIGRATION_DATABASE_URL"]
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]  # one role given: no separation (documented, warned)
+    database_url()
+    return f"postgres://{OWNER_ROLE}@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
 
 
 def _ensure_database() -> None:
     # The data folder may predate the database (e.g. after a failed first start).
     if not (_pg_dir() / ".db-created").exists():
         _start_postgres()
+
+
+# --- Database roles of the embedded server (docs/securite.md) ---------------------------------
+# The embedded cluster's bootstrap superuser owns the schema and runs migrations; the application
+# logs in as APP_ROLE, which is neither owner nor superuser: it cannot UPDATE, DELETE or TRUNCATE the
+# journal tables nor disable their triggers (privileges granted by core/db_roles.py after migrate).
+# docker-compose does the same with deploy/postgres-init/10-roles.sql.
+OWNER_ROLE = "postgres"
+APP_ROLE = "mds_app"
+_ROLES_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+    CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+  END IF;
+END $$;
+ALTER ROLE {APP_ROLE} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+GRANT CONNECT ON DATABASE {DATABASE_NAME} TO {APP_ROLE};
+"""  # noqa: S608 (constants only)
+
+
+def ensure_database_roles() -> None:
+    """Create the application role once per data folder (idempotent; marker file)."""
+    marker = _pg_dir() / ".roles-v1"
+    if marker.exists():
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    pgserver.get_server(_pg_dir(), cleanup_mode=None).psql(_ROLES_SQL)
+    marker.touch()
 
 
 # --- Redis ------------------------------------------------------------------------------------
@@ -281,6 +326,7 @@ def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "status"
     if command == "start":
         print(f"DATABASE_URL={database_url()}")
+        print(f"MIGRATION_DATABASE_URL={migration_database_url()}")
         print(f"REDIS_URL={redis_url()}")
     elif command == "stop":
         stop()

@@ -47,3 +47,18 @@ def equipe(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def admin_login(request):
+    """``/admin/login/`` (GET or POST) never authenticates: it sends to the allauth login, the one
+    door with throttling and MFA, keeping a local ``next``."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.GET.get("next", "")
+    host = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts=host, require_https=request.is_secure()):
+        wanted = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': wanted})}")

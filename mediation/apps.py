@@ -7,9 +7,12 @@ class MediationConfig(AppConfig):
 
     def ready(self):
         from core import events
+        from core.journal_integrity import register_journal
         from usagers import hooks
 
-        from . import history, notifications, services
+        from . import history, notifications, sceau, services
+
+        register_journal("Journal de séance", verify=sceau.verify, checkpoint=sceau.checkpoint)
 
         hooks.register_history_section(
             hooks.HistorySection(

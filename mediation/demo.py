@@ -298,3 +298,6 @@ def _bulk_journal(accs, realisees, steps_by_realisee, orientations):
         for order, (c, p) in enumerate(steps_by_realisee[id(realisee)])
     ]
     JournalEtape.objects.bulk_create(steps, batch_size=2000)
+    from .sceau import sceller_en_attente
+
+    sceller_en_attente()

@@ -6,7 +6,6 @@ what statistics read (schema documented in docs/mediation.md, « Journal de séa
 
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -388,11 +387,10 @@ class Orientation(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Session log (journal de séance): append-only, database-enforced.
-
-APPEND_ONLY = [
-    pgtrigger.Protect(name="journal_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-]
+# Session log (journal de séance): append-only against the application itself (docs/securite.md).
+# The application's database role may only SELECT and INSERT these tables; plain PL/pgSQL triggers
+# (migration 0004) refuse every UPDATE, DELETE and TRUNCATE whatever the session settings; each
+# activity with its démarches and steps is sealed in ``SceauJournal`` (keyed hash chain).
 
 
 class JournalActiviteQuerySet(MDSScopedQuerySet):
@@ -446,6 +444,7 @@ class JournalActivite(models.Model):
     )
 
     objects = JournalActiviteQuerySet.as_manager()
+    APPEND_ONLY_JOURNAL = True
 
     class Meta:
         verbose_name = "journal de séance — activité"
@@ -453,7 +452,6 @@ class JournalActivite(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["mds", "date"]), models.Index(fields=["usager", "date"])]
         constraints = [models.UniqueConstraint(fields=["cle", "version"], name="journal_cle_version_unique")]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return f"{self.get_nature_display()} du {self.date:%d/%m/%Y} (v{self.version})"
@@ -472,10 +470,11 @@ class JournalDemarche(models.Model):
     oriente_vers = models.CharField(max_length=24, choices=SensOrientation.choices, blank=True)
     consentement = models.CharField(max_length=32, choices=Consentement.choices, blank=True)
 
+    APPEND_ONLY_JOURNAL = True
+
     class Meta:
         verbose_name = "journal de séance — démarche"
         ordering = ["activite", "ordre"]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return self.demarche_code or self.thematique_code
@@ -489,10 +488,11 @@ class JournalEtape(models.Model):
     etape_code = models.CharField(max_length=32, choices=Etape.choices)
     posture = models.CharField(max_length=16, choices=Posture.choices)
 
+    APPEND_ONLY_JOURNAL = True
+
     class Meta:
         verbose_name = "journal de séance — étape"
         ordering = ["demarche", "ordre"]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return f"{self.etape_code}:{self.posture}"
@@ -502,3 +502,27 @@ def passage_model():
     """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
     the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
     return Accompagnement._meta.get_field("passage").related_model
+
+
+class SceauJournal(models.Model):
+    """Seal of one session-log activity: ``hash`` = HMAC(key, numero, previous seal, the activity with
+    its démarches and steps). Numbered without gaps and chained, append-only like the log itself;
+    checked by ``verifier_journal`` (mediation.sceau)."""
+
+    APPEND_ONLY_JOURNAL = True
+    JOURNAL_NAME = "seance"
+
+    numero = models.BigIntegerField(unique=True)
+    # A plain integer: the seal must outlive a deleted activity, to say it was deleted.
+    activite_id = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    hash_precedent = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "sceau du journal de séance"
+        verbose_name_plural = "sceaux du journal de séance"
+        ordering = ["numero"]
+
+    def __str__(self):
+        return f"sceau n° {self.numero} (activité {self.activite_id})"

@@ -42,6 +42,7 @@ from .models import (
     Revue,
     Thematique,
 )
+from .sceau import sceller
 
 CONSENT_ERROR = (
     "« Faire à la place » sur l'étape de validation : indiquez l'accord de la personne "
@@ -256,6 +257,12 @@ def annuler_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActi
 
 
 def _copy_as_cancellation(current: JournalActivite, *, by) -> JournalActivite:
+    entry = _create_cancellation(current, by=by)
+    sceller(entry)
+    return entry
+
+
+def _create_cancellation(current: JournalActivite, *, by) -> JournalActivite:
     return JournalActivite.objects.create(
         cle=current.cle,
         version=current.version + 1,
@@ -345,6 +352,7 @@ def _write_entry(*, key: str, activity: dict, demarches: list[dict], by) -> Jour
         for order, (code, posture) in enumerate(d["etapes"])
     ]
     JournalEtape.objects.bulk_create(steps)
+    sceller(entry)
     return entry
 
 

@@ -28,6 +28,7 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     env["DATABASE_URL"] = devservers.database_url()
+    env["MIGRATION_DATABASE_URL"] = devservers.migration_database_url()
     env["REDIS_URL"] = devservers.redis_url()
     env["PYTHONUNBUFFERED"] = "1"
     wait = float(os.environ.get("WAIT_FOR_DB_SECONDS", "120"))

@@ -93,9 +93,22 @@ TEMPLATES = [
 ]
 
 # --- Data stores: one code path decides embedded vs given servers (core/devservers.py) ----------
-DATABASES = {"default": env.db_url_config(devservers.database_url())}
-# A Unix-socket directory travels percent-encoded in the URL's host part.
-DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"] or "")
+# Two roles (docs/securite.md): DATABASE_URL is the application's role (web, worker, beat), which
+# cannot UPDATE/DELETE/TRUNCATE the journals nor disable their triggers; MIGRATION_DATABASE_URL is the
+# owner, used only by `migrate` (core/management/commands/migrate.py) and the test database set-up.
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    # A Unix-socket directory travels percent-encoded in the URL's host part.
+    config["HOST"] = unquote(config["HOST"] or "")
+    return config
+
+
+DATABASES = {"default": _database(devservers.database_url())}
+_CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
+DATABASE_APP = {k: DATABASES["default"].get(k) or "" for k in _CREDENTIALS}
+DATABASE_OWNER = {k: v or "" for k, v in _database(devservers.migration_database_url()).items() if k in _CREDENTIALS}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,17 +178,32 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS connectée] "
-# Failed logins: 5 per 5 minutes per account and 20 per minute per IP; lock-out is temporary.
+# Login and TOTP throttling is ours (core/throttle.py: per account, per address+account, credential
+# stuffing, short TOTP delay; PostgreSQL fallback when Redis is down): allauth's own cache-based
+# limits on those steps are off — its IP-wide "login" limit would lock a whole office out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/5m/key",
+    "login": None,
+    "login_failed": None,
+    "reauthenticate": None,
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+}
+MFA_FORMS = {
+    "authenticate": "core.forms.TOTPAuthenticateForm",
+    "reauthenticate": "core.forms.TOTPReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS connectée"
 # Roles that must set up TOTP before anything else (core.middleware.MFARequiredMiddleware).
 MFA_REQUIRED_ROLES = ["directeur", "coordinateur", "admin"]
+
+# Argon2id (core/hashers.py); older PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -265,6 +293,11 @@ LOGGING = {
         "celery": {"level": "INFO"},
     },
 }
+
+# --- Journals: key of the hash chains (docs/securite.md). Never stored in the database; the default
+# below is for development and tests only — production settings refuse it.
+DEV_JOURNAL_HMAC_KEY = "dev-only-journal-hmac-key-never-in-production-0123456789"
+JOURNAL_HMAC_KEY = env("JOURNAL_HMAC_KEY", default=DEV_JOURNAL_HMAC_KEY)
 
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"

@@ -1,7 +1,9 @@
 """Production: secrets and hosts must come from the environment; HTTPS everywhere."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEV_JOURNAL_HMAC_KEY, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -19,3 +21,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# The journals' HMAC key: required, long, and not the development default (docs/securite.md).
+JOURNAL_HMAC_KEY = env("JOURNAL_HMAC_KEY")
+if JOURNAL_HMAC_KEY == DEV_JOURNAL_HMAC_KEY or len(JOURNAL_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("JOURNAL_HMAC_KEY : clé de 32 caractères au moins, propre à ce déploiement.")
