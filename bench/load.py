@@ -67,7 +67,8 @@ def run_locust(url: str, users: int, duration: str, prefix: str, extra_env: dict
 
 
 def report(prefix: str) -> list[dict]:
-    rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     print()
     print(f"{'page':42} {'req':>7} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>5}")
     for row in rows:
