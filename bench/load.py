@@ -3,6 +3,7 @@ gunicorn started here on the embedded (demo) data; prints req/s, p50/p95/p99 and
 healthz included, and the load averages before and after (docs/benchmarks.md).
 
     python bench/load.py [--url http://127.0.0.1:8000] [--users 8] [--duration 60s] [--workers 3]
+    python bench/load.py --instances 2 --celery   # scale-out: 2 gunicorn, 2 Celery workers, 1 beat
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def wait_http(url: str, timeout: float = 180) -> None:
     raise SystemExit(f"{url} ne répond pas après {timeout:.0f} s")
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def server_env() -> dict:
     from core import devservers
 
     env = dict(os.environ)
@@ -43,10 +44,31 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         DEBUG="0",
         DATABASE_URL=devservers.database_url(),
         REDIS_URL=devservers.redis_url(),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def start_celery(workers: int) -> list[subprocess.Popen]:
+    celery = [sys.executable, "-m", "celery", "-A", "config"]
+    processes = [
+        subprocess.Popen(
+            [*celery, "worker", "-c", "2", "-l", "WARNING", "-n", f"load{k}@%h"], cwd=BASE_DIR, env=server_env()
+        )
+        for k in range(workers)
+    ]
+    processes.append(
+        subprocess.Popen([*celery, "beat", "-l", "WARNING", "--pidfile", ""], cwd=BASE_DIR, env=server_env())
+    )
+    return processes
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = server_env()
+    env.update(
         WEB_CONCURRENCY=str(workers),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_ACCESS_LOG="0",
-        LOG_LEVEL="WARNING",
     )
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"],
@@ -94,30 +116,39 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", default="60s")
     parser.add_argument("--workers", type=int, default=3, help="workers gunicorn (serveur lancé ici)")
     parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--instances", type=int, default=1, help="instances gunicorn (ports consécutifs)")
+    parser.add_argument("--celery", action="store_true", help="lancer aussi 2 workers Celery et beat")
     parser.add_argument("--csv", help="préfixe des fichiers CSV de locust (sinon : dossier temporaire)")
     args = parser.parse_args(argv)
 
-    server = None
+    processes = []
     url = args.url
+    hosts = []
     if url is None:
-        server = start_gunicorn(args.port, args.workers)
-        url = f"http://127.0.0.1:{args.port}"
+        hosts = [f"http://127.0.0.1:{args.port + k}" for k in range(args.instances)]
+        processes += [start_gunicorn(args.port + k, args.workers) for k in range(args.instances)]
+        url = hosts[0]
+    if args.celery:
+        processes += start_celery(2)
     try:
-        wait_http(url + "/healthz")
+        for host in hosts or [url]:
+            wait_http(host + "/healthz")
         prefix = args.csv or str(Path(tempfile.mkdtemp(prefix="mds-load-")) / "load")
         before = os.getloadavg()
         started = time.monotonic()
-        run_locust(url, args.users, args.duration, prefix)
+        run_locust(url, args.users, args.duration, prefix, {"LOAD_HOSTS": ",".join(hosts)} if len(hosts) > 1 else None)
         after = os.getloadavg()
-        print(f"\nCible {url} — {args.users} utilisateurs sans temps de réflexion + 1 sonde healthz, "
+        target = " + ".join(hosts) if len(hosts) > 1 else url
+        print(f"\nCible {target} — {args.users} utilisateurs sans temps de réflexion + 1 sonde healthz, "
               f"{time.monotonic() - started:.0f} s")  # fmt: skip
         report(prefix)
         print(f"\nCharge machine (1/5/15 min) avant : {before[0]:.2f} {before[1]:.2f} {before[2]:.2f} ; "
               f"après : {after[0]:.2f} {after[1]:.2f} {after[2]:.2f} ; {os.cpu_count()} cœurs")  # fmt: skip
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
     return 0
 
 

@@ -27,6 +27,14 @@ DIRECTOR = os.environ.get("LOAD_DIRECTOR", "directrice@demo.mds13.fr")
 SEARCHES = ["ma", "be", "dup", "mar", "an", "ro", "le", "sa"]
 _accounts = itertools.cycle(MEDIATORS)
 _shared = {}
+# Scale-out run: several web instances; every request goes to the next one, so a session, a CSRF
+# token or a rate-limit counter made on one instance is used on another (no in-process state).
+HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
+_hosts = itertools.cycle(HOSTS)
+
+
+def at(path: str) -> str:
+    return next(_hosts) + path if HOSTS else path
 
 
 def csrf(html: str) -> str:
@@ -57,9 +65,9 @@ class _Inputs(HTMLParser):
 
 
 def login(session, email, label):
-    page = session.get("/accounts/login/", name=f"{label} login (GET)")
+    page = session.get(at("/accounts/login/"), name=f"{label} login (GET)")
     response = session.post(
-        "/accounts/login/",
+        at("/accounts/login/"),
         data={"csrfmiddlewaretoken": csrf(page.text), "login": email, "password": PASSWORD},
         headers={"Referer": session.base_url + "/accounts/login/"},
         name=f"{label} login (POST)",
@@ -92,15 +100,15 @@ class Desk(HttpUser):
 
     @task(30)
     def queue(self):
-        self.client.get("/accueil/file/", name="file d'attente")
+        self.client.get(at("/accueil/file/"), name="file d'attente")
 
     @task(20)
     def agenda(self):
-        self.client.get("/accueil/agenda/", name="agenda")
+        self.client.get(at("/accueil/agenda/"), name="agenda")
 
     @task(15)
     def search(self):
-        response = self.client.get(f"/usagers/?q={SEARCHES[len(self.usagers) % len(SEARCHES)]}", name="recherche")
+        response = self.client.get(at(f"/usagers/?q={SEARCHES[len(self.usagers) % len(SEARCHES)]}"), name="recherche")
         found = [int(pk) for pk in re.findall(r'href="/usagers/(\d+)/"', response.text)]
         self.usagers = (self.usagers + found)[-50:] or self.usagers
 
@@ -109,15 +117,15 @@ class Desk(HttpUser):
         if not self.usagers:
             return self.search()
         pk = self.usagers[uuid.uuid4().int % len(self.usagers)]
-        self.client.get(f"/usagers/{pk}/", name="dossier usager")
+        self.client.get(at(f"/usagers/{pk}/"), name="dossier usager")
 
     @task(10)
     def accompaniment(self):
-        page = self.client.get("/mediation/commencer/", name="accompagnement (formulaire)")
+        page = self.client.get(at("/mediation/commencer/"), name="accompagnement (formulaire)")
         if self.demarche is None:
-            results = self.client.get("/mediation/demarches/recherche/?q=caf", name="accompagnement (démarches)")
+            results = self.client.get(at("/mediation/demarches/recherche/?q=caf"), name="accompagnement (démarches)")
             self.demarche = re.search(r"/mediation/demarches/(\d+)/bloc/", results.text).group(1)
-        bloc = self.client.get(f"/mediation/demarches/{self.demarche}/bloc/", name="accompagnement (bloc)")
+        bloc = self.client.get(at(f"/mediation/demarches/{self.demarche}/bloc/"), name="accompagnement (bloc)")
         inputs = _Inputs()
         inputs.feed(bloc.text)
         prefix = re.search(r'name="bloc" value="([^"]+)"', bloc.text).group(1)
@@ -134,7 +142,7 @@ class Desk(HttpUser):
             (f"{prefix}-resultat", "finalisee"),
         ]
         with self.client.post(
-            "/mediation/commencer/",
+            at("/mediation/commencer/"),
             data=data,
             headers={"Referer": self.client.base_url + "/mediation/commencer/"},
             name="accompagnement (POST)",
@@ -146,7 +154,7 @@ class Desk(HttpUser):
 
     @task(10)
     def dashboard(self):
-        _shared["director"].get("/pilotage/mds/", name="tableau de bord directeur")
+        _shared["director"].get(at("/pilotage/mds/"), name="tableau de bord directeur")
 
 
 class Health(HttpUser):
@@ -155,4 +163,4 @@ class Health(HttpUser):
 
     @task
     def healthz(self):
-        self.client.get("/healthz", name="healthz")
+        self.client.get(at("/healthz"), name="healthz")
