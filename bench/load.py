@@ -116,6 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", default="60s")
     parser.add_argument("--workers", type=int, default=3, help="workers gunicorn (serveur lancé ici)")
     parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--start-timeout", type=float, default=300, help="attente du démarrage (s)")
     parser.add_argument("--instances", type=int, default=1, help="instances gunicorn (ports consécutifs)")
     parser.add_argument("--celery", action="store_true", help="lancer aussi 2 workers Celery et beat")
     parser.add_argument("--csv", help="préfixe des fichiers CSV de locust (sinon : dossier temporaire)")
@@ -132,7 +133,7 @@ def main(argv=None) -> int:
         processes += start_celery(2)
     try:
         for host in hosts or [url]:
-            wait_http(host + "/healthz")
+            wait_http(host + "/healthz", args.start_timeout)
         prefix = args.csv or str(Path(tempfile.mkdtemp(prefix="mds-load-")) / "load")
         before = os.getloadavg()
         started = time.monotonic()
@@ -148,7 +149,11 @@ def main(argv=None) -> int:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     return 0
 
 
