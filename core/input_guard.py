@@ -9,12 +9,15 @@
 Dates are bounded where they are parsed: ``core.dates.parse_date_param``.
 """
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 MAX_QUERY_STRING = 4096
 
 
 def _bad_request(request, text):
+    if request.path.startswith("/api/"):  # the JSON API answers its errors in JSON (docs/interop.md)
+        return JsonResponse({"error": text}, status=400)
     return render(request, "error.html", {"status": 400, "title": "Requête incorrecte", "text": text}, status=400)
 
 

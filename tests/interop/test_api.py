@@ -165,3 +165,9 @@ def test_openapi_document_is_served(db):
     assert "/api/v1/activites" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/v1/activites"]["get"]["parameters"]}
     assert params == {"page[size]", "page[after]", "filter[creation][depuis]", "filter[modification][depuis]"}
+
+
+def test_hostile_input_is_a_json_400(db, token):
+    response = get(token, **{"page[after]": "a\x00b"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "error" in response.json()
