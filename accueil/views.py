@@ -1,7 +1,7 @@
 """Desk screens of the reception: queue, appointments, agenda, settings; and the public
 waiting-room screen (token link, no login)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.dates import PARIS
+from core.dates import PARIS, parse_date_param
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers.models import Usager
@@ -45,10 +45,7 @@ GUICHET_SESSION_KEY = "accueil_guichet"
 
 
 def _parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else (default or timezone.localdate())
-    except ValueError:
-        return default or timezone.localdate()
+    return parse_date_param(value) or default or timezone.localdate()
 
 
 # -- queue ---------------------------------------------------------------------------------------

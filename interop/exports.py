@@ -12,6 +12,7 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from mediation import coop
@@ -141,22 +142,27 @@ def ligne_xlsx(a: dict) -> list:
 
 
 def xlsx_activites(activites, *, contexte: str) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = "Activités"
-    ws.append([f"Export des activités — {contexte}"])
-    ws["A1"].font = Font(bold=True)
+    """Write-only workbook: rows stream through, memory stays flat for a Département year."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Activités")
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def cell(value, *, font=None, number_format=None):
+        c = WriteOnlyCell(ws, value=value)
+        c.alignment = wrap
+        if font:
+            c.font = font
+        if number_format:
+            c.number_format = number_format
+        return c
+
+    ws.append([cell(f"Export des activités — {contexte}", font=bold)])
     ws.append([f"Vocabulaire de La Coop de la médiation numérique (version {coop.COOP_SOURCE_COMMIT[:8]})"])
     ws.append([])
-    ws.append(COLONNES_XLSX)
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
+    ws.append([cell(title, font=bold) for title in COLONNES_XLSX])
     for activite in activites:
-        ws.append(ligne_xlsx(activite))
-    for row in ws.iter_rows(min_row=5):
-        row[0].number_format = "dd/mm/yyyy"
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        values = ligne_xlsx(activite)
+        ws.append([cell(values[0], number_format="dd/mm/yyyy"), *(cell(v) for v in values[1:])])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

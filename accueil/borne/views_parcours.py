@@ -526,7 +526,9 @@ def _public(request, context, status=200, langue="fr"):
         response = render(request, "borne/annulation.html", context, status=status)
         response.headers["Content-Language"] = translation.get_language()
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # The signed link stays on this site (no-referrer would make the browser send « Origin: null »
+    # with the form, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -3,15 +3,26 @@
 import re
 
 import pytest
+import time_machine
 
 from accueil.borne import services
 from accueil.borne.models import Avis, Borne
+from tests.accueil.factories import open_desk
 from tests.e2e.borne_helpers import check_targets, choose_language, install_kiosk, tablets, tap
 
 
 @pytest.fixture
 def tablet(browser, live_server):
     yield from tablets(browser, live_server)
+
+
+@pytest.fixture(autouse=True)
+def _desk_open(db, mds_a):
+    """Reception open (a Tuesday morning): the home screen offers all four tiles (only booking when
+    closed). The server's clock travels; the browser keeps its own."""
+    open_desk(mds_a, days=range(7))
+    with time_machine.travel("2026-12-08 10:15:00+01:00", tick=True):
+        yield
 
 
 TEXTS = {

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MONTHLY = "pilotage.rapports_mensuels"
 RETENTION = "usagers.retention"
 MESSAGES_RETENTION = "notifications.retention"
+PARTNERS_IMPORT = "interop.importer_data_inclusion"  # 04:30, nightly
 QUEUE = f"catch-up-{os.getpid()}"
 
 
@@ -66,7 +67,7 @@ def test_missed_jobs_follow_the_crontab_in_paris_time():
     with time_machine.travel("2027-02-01 03:20:00+01:00", tick=False):
         assert [j["name"] for j in missed_jobs()] == [RETENTION]
     with time_machine.travel("2027-02-01 09:00:00+01:00", tick=False):
-        assert {j["name"] for j in missed_jobs()} == {RETENTION, MESSAGES_RETENTION, MONTHLY}
+        assert {j["name"] for j in missed_jobs()} == {RETENTION, MESSAGES_RETENTION, PARTNERS_IMPORT, MONTHLY}
         record_done("usagers.tasks.retention")  # a worker finished it: no longer missed
         assert RETENTION not in {j["name"] for j in missed_jobs()}
         assert WorkerHeartbeat.objects.filter(name=DONE_PREFIX + RETENTION).exists()

@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -17,6 +18,7 @@ from core import devservers
 from core.models import WorkerHeartbeat
 from tests.accueil.factories import MotifFactory, make_mediators, open_desk
 from tests.borne.factories import BorneFactory, kiosk_client
+from tests.factories import TEST_PASSWORD
 from tests.ops.conftest import beat_argv, worker_argv
 
 pytestmark = pytest.mark.redis_outage
@@ -50,6 +52,12 @@ def test_kiosk_books_and_staff_work_with_redis_down(mds_a, client_for, mediateur
     assert response.status_code == 302 and response["Location"] == reverse("borne:rdv_confirmation")
     assert RendezVous.objects.filter(mds=mds_a, motif=motif).count() == 1
     assert client_for(mediateur).get("/usagers/").status_code == 200  # staff already logged in
+    # Logging in still works: the login throttle counts in PostgreSQL while Redis is down.
+    fresh = Client()
+    wrong = fresh.post(reverse("account_login"), {"login": mediateur.email, "password": "pas-le-bon"})
+    assert wrong.status_code == 200 and "incorrect" in wrong.content.decode().lower()
+    login = fresh.post(reverse("account_login"), {"login": mediateur.email, "password": TEST_PASSWORD})
+    assert login.status_code == 302 and fresh.get(reverse("core:home")).status_code == 200
     ready = client_for(mediateur).get("/healthz/ready")
     assert ready.status_code == 503 and ready.json()["redis"] == "erreur"
 
