@@ -81,7 +81,7 @@ def test_each_home_has_a_constant_query_count(role, mds_a, make_user, client_for
     _, small = home_queries(client)
     add_work(mds_a, day, 6)
     response, large = home_queries(client)
-    assert large == small, f"{role}: {small} → {large} requêtes"
+    assert large <= small, f"{role}: {small} → {large} requêtes"  # never grows with the data (no N+1)
     assert small <= 40  # the directors' key figures: two periods × eight indicators
     html = response.content.decode()
     assert "s'affichera ici" not in html

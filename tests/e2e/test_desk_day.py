@@ -7,7 +7,7 @@ from accueil.services import register_arrival
 from core.roles import Role
 from mediation.enums import Resultat
 from mediation.models import Revue
-from mediation.referentials import ensure_loaded
+from mediation.services import charger_referentiels
 from tests.mediation.factories import item, log
 from tests.usagers.factories import UsagerFactory
 
@@ -28,7 +28,7 @@ def watch_csp(page):
 
 @pytest.fixture
 def team(mds_a, make_user):
-    ensure_loaded()
+    charger_referentiels()
     tuteur = make_user(Role.TUTEUR, first_name="Tania", last_name="Roux")
     return {
         "tuteur": tuteur,

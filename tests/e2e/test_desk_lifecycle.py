@@ -12,7 +12,7 @@ from core.roles import Role
 from core.services import invite_staff
 from mediation.enums import Resultat
 from mediation.models import Accompagnement, JournalActivite
-from mediation.referentials import ensure_loaded
+from mediation.services import charger_referentiels
 from tests.accueil.factories import MotifFactory, next_open_day
 from tests.e2e.test_desk_day import watch_csp
 from tests.mediation.factories import item, log
@@ -20,7 +20,7 @@ from tests.usagers.factories import UsagerFactory
 
 
 def test_find_correct_attach_and_follow_up(page, login, axe, mds_a, make_user):
-    ensure_loaded()
+    charger_referentiels()
     mediateur = make_user(Role.MEDIATEUR)
     amina = UsagerFactory(mds=mds_a, prenom="Amina", nom="Kaci", recherche="amina kaci")
     acc = log(mds_a, mediateur, date=timezone.localdate(), items=[item(resultat=Resultat.DOIT_REVENIR)])
