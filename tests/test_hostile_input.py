@@ -109,7 +109,7 @@ def walk(client, targets, names, variants):
                 pages += response.status_code == 200
                 if response.status_code not in ALLOWED:
                     failures.append((url, method, variant, response.status_code))
-    return failures, requests
+    return failures, requests, pages
 
 
 @pytest.mark.timeout(600)
