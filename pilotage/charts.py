@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .periode import abreger_mois
+
 BLEU = "#0b4f7c"
 GRIS = "#505f6b"
 
@@ -87,10 +89,10 @@ def courbe(serie, titre: str, ident: str, unite: str = "") -> str:
             f'<text x="{x + (step - 16) / 2:.1f}" y="{top + plot - h - 5:.1f}" text-anchor="middle" '
             f'class="chart-value">{_nombre(value)}</text>'
         )
-        words = str(label).split(" ")
+        words = abreger_mois(label).split(" ")
         parts.append(
             f'<text x="{x + (step - 16) / 2:.1f}" y="{top + plot + 16}" text-anchor="middle" class="chart-label">'
-            f"{escape(words[0][:4])}</text>"
+            f"{escape(words[0])}</text>"
         )
         if len(words) > 1:
             parts.append(
