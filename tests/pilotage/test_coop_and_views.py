@@ -82,8 +82,14 @@ def test_no_staff_member_appears_on_director_or_departement_dashboards(world, cl
 @pytest.mark.parametrize(
     "url_name,role", [("pilotage:mds", Role.DIRECTEUR), ("pilotage:departement", Role.COORDINATEUR)]
 )
-def test_dashboard_query_count_is_bounded(  # noqa: F811
-    world, client_for, make_user, django_assert_max_num_queries, url_name, role, periode
+def test_dashboard_query_count_is_bounded(
+    world,  # noqa: F811
+    client_for,
+    make_user,
+    django_assert_max_num_queries,
+    url_name,
+    role,
+    periode,
 ):
     client = client_for(make_user(role, mds=world["mds_a"] if role == Role.DIRECTEUR else None))
     params = {**OCTOBER, "periode": periode}
