@@ -31,7 +31,8 @@ def barres(serie, titre: str, ident: str, unite: str = "") -> str:
     height = top + row * max(len(serie), 1) + 8
     maximum = max([v for _, v in serie if isinstance(v, int | float)] + [0]) or 1
     parts = [
-        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false">',
         f'<title id="{ident}-t">{escape(titre)}</title>',
         f'<desc id="{ident}-d">Graphique en barres ; les mêmes données figurent dans le tableau associé.</desc>',
@@ -68,7 +69,8 @@ def courbe(serie, titre: str, ident: str, unite: str = "") -> str:
     height = top + plot + bottom
     maximum = max([v for _, v in serie if isinstance(v, int | float)] + [0]) or 1
     parts = [
-        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false">',
         f'<title id="{ident}-t">{escape(titre)}</title>',
         f'<desc id="{ident}-d">Évolution mois par mois ; les mêmes données figurent dans le tableau associé.</desc>',
