@@ -213,11 +213,17 @@ def seed_departement(context: dict) -> None:
             )
     from .rollup import rafraichir
 
-    rafraichir()
-    tables = sorted(REMPLIES | {"pilotage_resumeactivite", "pilotage_resumedemarche", "usagers_usager"})
+    # Statistics first (the rollup's INSERT … SELECT joins the freshly filled journal tables), then
+    # the rollup, then its own tables.
+    tables = sorted(REMPLIES | {"usagers_usager"})
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'ANALYZE "{table}"')
+    rafraichir()
+    with connection.cursor() as cursor:
+        for table in ("pilotage_resumeactivite", "pilotage_resumedemarche"):
+            cursor.execute(f'ANALYZE "{table}"')
+    tables += ["pilotage_resumeactivite", "pilotage_resumedemarche"]
     if out:
         out.write(f"  ANALYZE : {', '.join(tables)}")
     if out:
