@@ -15,4 +15,9 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@loca
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput
 USER mds
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s %(L)s"]
+# config/gunicorn.conf.py: preload, WEB_CONCURRENCY workers, waits for PostgreSQL, access log without
+# query strings. Celery (worker, beat) defaults to the production settings too (config/celery.py).
+ENV WEB_CONCURRENCY=3 GUNICORN_WORKER_TMP_DIR=/dev/shm
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD python -c "import os,urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': os.environ.get('ALLOWED_HOSTS','localhost').split(',')[0]}), timeout=3)"
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

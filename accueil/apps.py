@@ -6,6 +6,7 @@ class AccueilConfig(AppConfig):
     verbose_name = "Accueil"
 
     def ready(self):
+        from core.homes import register_panel
         from usagers.hooks import (
             HistorySection,
             register_anonymizer,
@@ -14,10 +15,12 @@ class AccueilConfig(AppConfig):
             register_next_appointment_finder,
         )
 
-        from . import notifications
+        from . import homes, notifications
         from .history import anonymize_usager, export_usager, history_context, next_appointment
 
         notifications.register()
+        for panel in homes.PANELS:
+            register_panel(panel)
 
         register_history_section(
             HistorySection(

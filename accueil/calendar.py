@@ -8,14 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
-from django.conf import settings
+
+from core.dates import PARIS
 
 from .enums import STATUTS_ACTIFS
-
-PARIS = ZoneInfo(settings.TIME_ZONE)
+from .models import Absence, Disponibilite, Fermeture, PlageOuverture, RendezVous
 
 
 @lru_cache(maxsize=16)
@@ -55,15 +54,15 @@ class DeskCalendar:
     # -- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, *, mds, start_date: date, end_date: date, exclude_rendez_vous_id=None):
-        from .models import Absence, Disponibilite, Fermeture, PlageOuverture, RendezVous
-
         cal = cls(mds_id=mds.pk)
         for jour, debut, fin in PlageOuverture.objects.filter(mds=mds).values_list("jour", "debut", "fin"):
             cal.opening[jour].append((debut, fin))
         for ranges in cal.opening.values():
             ranges.sort()
         availability: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        rows = Disponibilite.objects.filter(mds=mds, mediateur__is_active=True, mediateur__memberships__mds=mds)
+        rows = Disponibilite.objects.filter(
+            mds=mds, mediateur__is_active=True, mediateur__memberships__mds=mds
+        ).exclude(mediateur__password__startswith="!")  # invitation not accepted yet: not bookable
         for med, jour, debut, fin in rows.order_by().values_list("mediateur_id", "jour", "debut", "fin"):
             availability[jour][med].append((debut, fin))
         cal.availability = availability

@@ -9,19 +9,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Role
+from usagers.services import record_contact
 
 from .calendar import local_dt, public_holiday
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutPassage, StatutRendezVous
 from .models import CompteurTicket, Disponibilite, EcranSalle, Motif, Passage, PlageOuverture, RendezVous
 
 MOTIFS = [
-    # libellé, durée, borne, délai (min), horizon (jours)
-    ("Aide à une démarche en ligne", 30, True, 30, 60),
+    # libellé (FALC, shown on the kiosk), durée, borne, délai (min), horizon (jours)
+    ("Faire un dossier sur internet", 30, True, 30, 60),
     ("Créer une adresse e-mail", 30, True, 30, 60),
     ("Atelier individuel", 60, False, 24 * 60, 60),
-    ("Numériser et envoyer des documents", 30, True, 30, 30),
+    ("Envoyer des papiers par internet", 30, True, 30, 30),
     ("Utiliser son smartphone", 45, False, 120, 60),
 ]
+# Translations shown on the kiosk (typed by the MDS in the settings): libellé → (English, Arabic).
+MOTIFS_TRADUITS = {
+    "Faire un dossier sur internet": ("Fill in a form online", "ملء ملف على الإنترنت"),
+    "Créer une adresse e-mail": ("Create an e-mail address", "إنشاء بريد إلكتروني"),
+    "Atelier individuel": ("One-to-one session", "جلسة فردية"),
+    "Envoyer des papiers par internet": ("Send papers online", "إرسال أوراق عبر الإنترنت"),
+    # "Utiliser son smartphone" left untranslated: the kiosk shows the French label, marked as French.
+}
 OPENING = [(time(9), time(12)), (time(13, 30), time(16, 30))]
 OPEN_DAYS = {"MAL": [0, 1, 2, 3, 4], "MAR": [0, 1, 3, 4], "ROL": [1, 2, 3]}
 INITIALS = "ABCDEFGHIJKLMNOPRSTVY"
@@ -62,7 +71,8 @@ def seed(context: dict) -> None:
             Motif.objects.bulk_create(
                 [
                     Motif(mds=mds, libelle=lib, duree_minutes=d, reservable_borne=b, delai_minimum_minutes=dl,
-                          horizon_jours=h, ordre=i)
+                          horizon_jours=h, ordre=i, libelle_en=MOTIFS_TRADUITS.get(lib, ("", ""))[0],
+                          libelle_ar=MOTIFS_TRADUITS.get(lib, ("", ""))[1])
                     for i, (lib, d, b, dl, h) in enumerate(MOTIFS)
                 ]
             )  # fmt: skip
@@ -199,8 +209,6 @@ def _activity(rng, mds, code, days, mediators, motifs, usagers, weeks):
         update_fields=["dernier"],
     )
     # Keep each visitor's retention clock right.
-    from usagers.services import record_contact
-
     last = {}
     for rdv in rdvs:
         if rdv.usager_id and rdv.statut == StatutRendezVous.HONORE:

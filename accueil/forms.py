@@ -1,23 +1,26 @@
-from datetime import datetime
-
 from django import forms
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
+from core.dates import parse_datetime_param
 from core.models import User
-from core.roles import Role
+from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
 from usagers.models import Usager
 
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutRendezVous
 from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, PlageOuverture
 
-DESK_ROLES = [Role.MEDIATEUR, Role.TUTEUR]
 STAFF_CHANNELS = [(c.value, c.label) for c in CanalReservation if c != CanalReservation.BORNE]
 
 
 def mediators_of(mds):
-    return User.objects.filter(memberships__mds=mds, is_active=True, role__in=DESK_ROLES).order_by(
-        "first_name", "last_name"
+    """Bookable staff: active accounts that have chosen their password (an invitation not yet
+    accepted is not offered)."""
+    return (
+        User.objects.filter(memberships__mds=mds, is_active=True, role__in=roles_with("accueil.tenir_rdv"))
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .order_by("first_name", "last_name")
     )
 
 
@@ -68,7 +71,7 @@ class CreneauForm(forms.Form):
     """Step 1 of a booking (GET): which motif, from which day, with whom."""
 
     motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none())
-    date = forms.DateField(label="À partir du", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="À partir du", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     mediateur = MediateurChoiceField(
         label="Médiateur·rice",
         queryset=User.objects.none(),
@@ -83,10 +86,9 @@ class CreneauForm(forms.Form):
 
 
 def parse_start(value: str):
-    try:
-        start = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise forms.ValidationError("Choisissez un créneau dans la liste.") from None
+    start = parse_datetime_param(value)
+    if start is None:
+        raise forms.ValidationError("Choisissez un créneau dans la liste.")
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
     return start
@@ -194,12 +196,20 @@ class PlageOuvertureForm(MDSModelForm):
 
 
 class FermetureForm(MDSModelForm):
+    def clean_date_debut(self):
+        debut = self.cleaned_data["date_debut"]
+        if debut < timezone.localdate():
+            raise forms.ValidationError(
+                "Une fermeture ne peut pas commencer dans le passé : choisissez aujourd'hui ou après."
+            )
+        return debut
+
     class Meta:
         model = Fermeture
         fields = ["date_debut", "date_fin", "libelle"]
         widgets = {
-            "date_debut": forms.DateInput(attrs={"type": "date"}),
-            "date_fin": forms.DateInput(attrs={"type": "date"}),
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 
@@ -208,6 +218,8 @@ class MotifForm(MDSModelForm):
         model = Motif
         fields = [
             "libelle",
+            "libelle_en",
+            "libelle_ar",
             "duree_minutes",
             "reservable_borne",
             "delai_minimum_minutes",
@@ -215,6 +227,14 @@ class MotifForm(MDSModelForm):
             "ordre",
             "actif",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed in the language they translate: right direction and the right spell-checker.
+        self.fields["libelle_en"].widget.attrs.update(lang="en", dir="ltr")
+        self.fields["libelle_ar"].widget.attrs.update(lang="ar", dir="rtl")
+        self.fields["libelle_en"].help_text = "Affiché sur la borne en anglais. Vide : le libellé français s'affiche."
+        self.fields["libelle_ar"].help_text = "Affiché sur la borne en arabe. Vide : le libellé français s'affiche."
 
     def clean_libelle(self):
         libelle = self.cleaned_data["libelle"].strip()

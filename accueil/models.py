@@ -16,6 +16,8 @@ from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
 from .enums import (
+    STATUTS_ACTIFS,
+    STATUTS_FILE,
     ActionHistorique,
     CanalRappel,
     CanalReservation,
@@ -37,6 +39,13 @@ class Motif(models.Model):
 
     mds = models.ForeignKey(MDS, on_delete=models.CASCADE, related_name="motifs", verbose_name="MDS")
     libelle = models.CharField("libellé", max_length=80, validators=[FreeTextGuard(80)])
+    # Translations shown on the kiosk (English, Arabic); empty = the French label, marked lang="fr".
+    libelle_en = models.CharField(
+        "libellé en anglais", max_length=80, blank=True, default="", validators=[FreeTextGuard(80)]
+    )
+    libelle_ar = models.CharField(
+        "libellé en arabe", max_length=80, blank=True, default="", validators=[FreeTextGuard(80)]
+    )
     duree_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)", default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
     )
@@ -63,6 +72,12 @@ class Motif(models.Model):
     @property
     def duree(self) -> timedelta:
         return timedelta(minutes=self.duree_minutes)
+
+    def libelle_traduit(self, langue: str) -> tuple[str, str]:
+        """(label, language of that label) for a kiosk language: the translation when the MDS typed
+        one, else the French label (so the page can mark it ``lang="fr"``)."""
+        traduction = getattr(self, f"libelle_{langue}", "") if langue in ("en", "ar") else ""
+        return (traduction, langue) if traduction else (self.libelle, "fr")
 
 
 class PlageOuverture(models.Model):
@@ -148,6 +163,11 @@ class Absence(models.Model):
     )
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
+    # Busy times imported from an external calendar (interop app) are absences too: they block
+    # slots the same way, and are replaced as a whole at each refresh of their source.
+    origine = models.CharField(
+        "origine", max_length=16, choices=[("manuel", "Saisie"), ("agenda_externe", "Agenda externe")], default="manuel"
+    )
 
     objects = MDSScopedQuerySet.as_manager()
 
@@ -180,8 +200,6 @@ class Agenda(models.Model):
 
 class RendezVousQuerySet(MDSScopedQuerySet):
     def actifs(self):
-        from .enums import STATUTS_ACTIFS
-
         return self.filter(statut__in=STATUTS_ACTIFS)
 
     def chevauchant(self, debut, fin):
@@ -216,6 +234,13 @@ class RendezVous(models.Model):
     fin = models.DateTimeField("fin")
     canal = models.CharField("réservé par", max_length=12, choices=CanalReservation.choices)
     rappel = models.CharField("rappel", max_length=8, choices=CanalRappel.choices, default=CanalRappel.AUCUN)
+    langue = models.CharField(
+        "langue de la réservation",
+        max_length=5,
+        choices=[("fr", "français"), ("en", "anglais"), ("ar", "arabe")],
+        default="fr",
+        help_text="Langue choisie à la borne : la page du lien de rappel s'ouvre dans cette langue.",
+    )
     statut = models.CharField(
         "statut", max_length=8, choices=StatutRendezVous.choices, default=StatutRendezVous.A_VENIR, db_index=True
     )
@@ -291,8 +316,6 @@ class CompteurTicket(models.Model):
 
 class PassageQuerySet(MDSScopedQuerySet):
     def file_du_jour(self, mds, jour):
-        from .enums import STATUTS_FILE
-
         return self.filter(mds=mds, jour=jour, statut__in=STATUTS_FILE).order_by("-prioritaire", "arrivee_le", "numero")
 
 

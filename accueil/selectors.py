@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from .calendar import PARIS, Creneau, DeskCalendar
+from core.dates import PARIS
+
+from .calendar import Creneau, DeskCalendar
 from .enums import STATUTS_FILE, StatutPassage
 from .models import Passage, RendezVous
 

@@ -5,16 +5,18 @@ locks that MDS's ``Agenda`` row (``SELECT … FOR UPDATE``) inside ``transaction
 re-reads the bookings of the day and checks capacity before inserting. Two concurrent bookings of
 the same desk are therefore serialized by PostgreSQL; the second one sees the first."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.dates import PARIS
 from core.text_guard import guard_free_text
+from usagers.services import record_contact
 
-from . import hooks, notifications
-from .calendar import PARIS, DeskCalendar
+from . import notifications
+from .calendar import DeskCalendar
 from .enums import (
     TRANSITIONS,
     ActionHistorique,
@@ -25,7 +27,7 @@ from .enums import (
     StatutPassage,
     StatutRendezVous,
 )
-from .models import Agenda, CompteurTicket, HistoriqueRendezVous, Passage, RendezVous
+from .models import Agenda, CompteurTicket, Fermeture, HistoriqueRendezVous, Passage, RendezVous
 
 SLOT_TAKEN_MESSAGE = "Ce créneau vient d'être pris."
 
@@ -59,8 +61,6 @@ def _lock_agenda(mds) -> Agenda:
 
 def _record_contact(usager_id, when=None):
     if usager_id:
-        from usagers.services import record_contact
-
         record_contact(usager_id=usager_id, when=when or timezone.now())
 
 
@@ -166,7 +166,6 @@ def book_appointment(
         _history(rdv, ActionHistorique.CREATION, user=booked_by, nouveau_debut=start, nouveau_statut=rdv.statut)
         _record_contact(rdv.usager_id, now)
         notifications.plan(rdv, now=now)
-        hooks.emit("booked", rdv.pk)
     return rdv
 
 
@@ -197,7 +196,6 @@ def reschedule_appointment(*, rendez_vous, start: datetime, mediateur="keep", us
             ancien_mediateur_id=old_mediateur,
         )
         notifications.plan(rdv, now=now)
-        hooks.emit("rescheduled", rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -220,8 +218,6 @@ def set_appointment_status(*, rendez_vous, statut: str, user=None, now=None) -> 
         rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
         _history(rdv, ActionHistorique.STATUT, user=user, ancien_statut=old, nouveau_statut=statut)
         notifications.status_changed(rdv, now=now)
-        event = "cancelled" if statut in (StatutRendezVous.ANNULE, StatutRendezVous.EXCUSE) else "status"
-        hooks.emit(event, rdv.pk)
     rendez_vous.refresh_from_db()
     return rendez_vous
 
@@ -255,7 +251,6 @@ def mark_no_shows(*, now=None, grace_minutes: int = 30) -> int:
             rdv.save(update_fields=["statut", "statut_change_le", "updated_at"])
             _history(rdv, ActionHistorique.STATUT, ancien_statut=StatutRendezVous.A_VENIR, nouveau_statut=rdv.statut)
             notifications.status_changed(rdv, now=now)
-            hooks.emit("status", rdv.pk)
             changed += 1
     return changed
 
@@ -459,3 +454,33 @@ def redirect(*, passage, user=None, vers: str = "", now=None) -> Passage:
         p.full_clean()
         p.save(update_fields=["statut", "sorti_le", "reorientation"])
     return p
+
+
+def appointments_hit_by_closure(*, mds, date_debut, date_fin):
+    """Upcoming appointments that fall on the days of a closure (the confirmation lists them)."""
+    start = datetime.combine(date_debut, time.min, tzinfo=PARIS)
+    end = datetime.combine(date_fin + timedelta(days=1), time.min, tzinfo=PARIS)
+    return (
+        RendezVous.objects.filter(mds=mds, statut=StatutRendezVous.A_VENIR, debut__gte=start, debut__lt=end)
+        .select_related("usager", "motif", "mediateur")
+        .order_by("debut", "pk")
+    )
+
+
+@transaction.atomic
+def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: bool, user=None) -> tuple:
+    """Add a closure; with ``cancel_appointments`` the appointments of those days are cancelled by
+    the MDS, each visitor told through the outbox (cancellation notice). Returns (closure, cancelled)."""
+    if date_debut < timezone.localdate():
+        raise BookingError("Une fermeture ne peut pas commencer dans le passé.")
+    fermeture = Fermeture(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
+    fermeture.full_clean()
+    fermeture.save()
+    cancelled = []
+    if cancel_appointments:
+        hit = appointments_hit_by_closure(mds=mds, date_debut=date_debut, date_fin=date_fin).select_for_update(
+            of=("self",)
+        )
+        for rdv in hit:
+            cancelled.append(cancel_appointment(rendez_vous=rdv, user=user))
+    return fermeture, cancelled

@@ -1,11 +1,13 @@
 """Desk screens of the reception: queue, appointments, agenda, settings; and the public
 waiting-room screen (token link, no login)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +15,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.dates import PARIS, parse_date_param
 from core.permissions import can, require
-from core.roles import Role
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers.models import Usager
 
 from . import selectors, services
-from .calendar import PARIS, local_dt, public_holiday
+from .calendar import _holidays_for_year, local_dt, public_holiday
 from .enums import CanalReservation, StatutPassage, StatutRendezVous
 from .forms import (
     AbsenceForm,
@@ -41,17 +44,8 @@ from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, Passag
 GUICHET_SESSION_KEY = "accueil_guichet"
 
 
-def _need_mds(request):
-    if request.mds is None:
-        return render(request, "core/no_mds.html", status=403)
-    return None
-
-
 def _parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else (default or timezone.localdate())
-    except ValueError:
-        return default or timezone.localdate()
+    return parse_date_param(value) or default or timezone.localdate()
 
 
 # -- queue ---------------------------------------------------------------------------------------
@@ -77,21 +71,19 @@ def _queue_context(request, form=None):
 
 @login_required
 @require("accueil.queue")
+@mds_required
 def file(request):
-    if response := _need_mds(request):
-        return response
     context = _queue_context(request)
     if request.htmx and request.GET.get("partial") == "1":
-        return render(request, "accueil/_file.html", context)
+        return render(request, "accueil/file.html#contenu", context)
     return render(request, "accueil/file.html", context)
 
 
 @login_required
 @require("accueil.queue")
 @require_POST
+@mds_required
 def arrivee(request):
-    if response := _need_mds(request):
-        return response
     form = ArriveeForm(request.POST, mds=request.mds)
     if form.is_valid():
         try:
@@ -115,9 +107,8 @@ def arrivee(request):
 @login_required
 @require("accueil.queue")
 @require_POST
+@mds_required
 def appeler_suivant(request):
-    if response := _need_mds(request):
-        return response
     guichet = (request.POST.get("guichet") or "").strip()[:20]
     try:
         passage = services.call_next(mds=request.mds, user=request.user, guichet=guichet)
@@ -144,9 +135,8 @@ PASSAGE_ACTIONS = {"appeler", "prendre", "parti", "reorienter"}
 
 @login_required
 @require("accueil.queue")
+@mds_required
 def passage_action(request, pk, action):
-    if response := _need_mds(request):
-        return response
     passage = get_scoped_or_404(Passage, request, pk=pk)
     if action not in PASSAGE_ACTIONS:
         raise Http404
@@ -193,9 +183,8 @@ def passage_action(request, pk, action):
 
 @login_required
 @require("accueil.rdv")
+@mds_required
 def agenda(request):
-    if response := _need_mds(request):
-        return response
     mds = request.mds
     vue = "semaine" if request.GET.get("vue") == "semaine" else "jour"
     day = _parse_date(request.GET.get("date"))
@@ -238,11 +227,11 @@ def agenda(request):
 
 
 def _default_channel(user):
-    return {
-        Role.TRAVAILLEUR_SOCIAL: CanalReservation.ORIENTATION,
-        Role.MEDIATEUR: CanalReservation.MEDIATEUR,
-        Role.TUTEUR: CanalReservation.MEDIATEUR,
-    }.get(user.role, CanalReservation.ACCUEIL)
+    if can(user, "accueil.rdv_par_orientation"):
+        return CanalReservation.ORIENTATION
+    if can(user, "accueil.tenir_rdv"):
+        return CanalReservation.MEDIATEUR
+    return CanalReservation.ACCUEIL
 
 
 def _week_slots(*, mds, motif, day, mediateur):
@@ -257,9 +246,8 @@ def _week_slots(*, mds, motif, day, mediateur):
 
 @login_required
 @require("accueil.rdv")
+@mds_required
 def rdv_nouveau(request):
-    if response := _need_mds(request):
-        return response
     mds = request.mds
     source = request.POST if request.method == "POST" else request.GET
     creneau_form = CreneauForm(
@@ -281,8 +269,6 @@ def rdv_nouveau(request):
         }
         usager_pk = request.GET.get("usager")
         if usager_pk and usager_pk.isdigit():
-            from usagers.models import Usager
-
             usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
             if usager:
                 initial["reference"] = usager.reference
@@ -428,9 +414,8 @@ def rdv_statut(request, pk, action):
 
 @login_required
 @require("accueil.rdv")
+@mds_required
 def agenda_ics(request, mediateur_id):
-    if response := _need_mds(request):
-        return response
     mediateur = get_object_or_404(mediators_of(request.mds), pk=mediateur_id)
     since = timezone.now() - timedelta(days=30)
     until = timezone.now() + timedelta(days=120)
@@ -456,11 +441,48 @@ SETTINGS_KINDS = {
 }
 
 
+def _ajouter_fermeture(request, form):
+    """A closure over days with bookings asks once: cancel them (visitors told) or keep them."""
+    data = form.cleaned_data
+    hit = list(
+        services.appointments_hit_by_closure(mds=request.mds, date_debut=data["date_debut"], date_fin=data["date_fin"])
+    )
+    choice = request.POST.get("rendez_vous", "")
+    if hit and choice not in ("annuler", "garder"):
+        return render(
+            request,
+            "accueil/fermeture_confirmer.html",
+            {"page_title": "Fermeture : rendez-vous concernés", "form": form, "rendez_vous": hit},
+        )
+    try:
+        _, cancelled = services.add_closure(
+            mds=request.mds,
+            date_debut=data["date_debut"],
+            date_fin=data["date_fin"],
+            libelle=data.get("libelle", ""),
+            cancel_appointments=choice == "annuler",
+            user=request.user,
+        )
+    except (services.BookingError, ValidationError) as error:
+        messages.error(request, str(error) if isinstance(error, services.BookingError) else " ".join(error.messages))
+        return redirect(reverse("accueil:parametres") + "#fermeture")
+    if cancelled:
+        messages.success(
+            request,
+            f"Fermeture ajoutée ; {len(cancelled)} rendez-vous annulé{'s' if len(cancelled) > 1 else ''}, "
+            "les personnes joignables sont prévenues.",
+        )
+    elif hit:
+        messages.warning(request, f"Fermeture ajoutée ; {len(hit)} rendez-vous restent prévus ces jours-là.")
+    else:
+        messages.success(request, "Fermeture ajoutée.")
+    return redirect(reverse("accueil:parametres") + "#fermeture")
+
+
 @login_required
 @require("accueil.settings")
+@mds_required
 def parametres(request):
-    if response := _need_mds(request):
-        return response
     mds = request.mds
     forms_by_kind = {kind: form_class(mds=mds, prefix=kind) for kind, (_, form_class, _) in SETTINGS_KINDS.items()}
     if request.method == "POST":
@@ -470,6 +492,8 @@ def parametres(request):
         _, form_class, label = SETTINGS_KINDS[kind]
         form = form_class(request.POST, mds=mds, prefix=kind)
         forms_by_kind[kind] = form
+        if kind == "fermeture" and form.is_valid():
+            return _ajouter_fermeture(request, form)
         if form.is_valid():
             form.save()
             messages.success(
@@ -500,8 +524,6 @@ def parametres(request):
 
 
 def _holidays(year):
-    from .calendar import _holidays_for_year
-
     return _holidays_for_year(year).items()
 
 
@@ -571,6 +593,8 @@ def ecran(request, token):
         "waiting": waiting,
         "now": timezone.localtime(),
         "token": token,
+        # Each call is read aloud in French, then in the optional second language (ECRAN_LANGUES).
+        "ecran_langues": getattr(settings, "ECRAN_LANGUES", ["fr"]),
     }
     if request.headers.get("HX-Request") and request.GET.get("partial") == "1":
         response = render(request, "accueil/_ecran.html", context)

@@ -55,7 +55,9 @@ class SeanceForm(forms.Form):
     """Plan a one-off séance or a weekly / fortnightly series."""
 
     atelier = forms.ModelChoiceField(label="Atelier", queryset=Atelier.objects.none())
-    premier_jour = forms.DateField(label="Date (première séance)", widget=forms.DateInput(attrs={"type": "date"}))
+    premier_jour = forms.DateField(
+        label="Date (première séance)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     heure = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
     duree_minutes = forms.TypedChoiceField(
         label="Durée",
@@ -76,7 +78,7 @@ class SeanceForm(forms.Form):
     jusqu_au = forms.DateField(
         label="Jusqu'au (inclus)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Pour une série. Les jours fériés et les fermetures de la MDS sont sautés.",
     )
     salle = forms.CharField(label="Salle", max_length=80, required=False, validators=[FreeTextGuard(80)])
@@ -202,8 +204,8 @@ class FermetureForm(forms.ModelForm):
         model = Fermeture
         fields = ["date_debut", "date_fin", "motif"]
         widgets = {
-            "date_debut": forms.DateInput(attrs={"type": "date"}),
-            "date_fin": forms.DateInput(attrs={"type": "date"}),
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean(self):

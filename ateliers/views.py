@@ -3,7 +3,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.dates import parse_date_param
 from core.models import User
-from core.permissions import can, require
-from core.scoping import get_scoped_or_404, scoped
+from core.pagination import paginate
+from core.permissions import can, require, roles_with
+from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers import selectors as usagers_selectors
 from usagers import services as usagers_services
 from usagers.models import Usager
 
@@ -47,12 +49,7 @@ def _error_text(error: ValidationError) -> str:
 @require("ateliers.view")
 def calendrier(request):
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("du", "")) if request.GET.get("du") else today
-    except ValueError:
-        start = today
-    if not dt.date(2000, 1, 1) <= start <= dt.date(2100, 1, 1):
-        start = today
+    start = parse_date_param(request.GET.get("du"), default=today)
     start = start - dt.timedelta(days=start.weekday())
     debut = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     fin = debut + dt.timedelta(days=JOURS_CALENDRIER)
@@ -84,7 +81,7 @@ def calendrier(request):
 @require("ateliers.view")
 def catalogue(request):
     ateliers = scoped(Atelier, request).order_by("-actif", "titre")
-    page = Paginator(ateliers, 25).get_page(request.GET.get("page"))
+    page = paginate(request, ateliers)
     return render(
         request,
         "ateliers/catalogue.html",
@@ -119,9 +116,7 @@ def atelier_form(request, pk=None):
 @require("ateliers.modeles")
 def modeles(request):
     """Département-wide catalogue models, published by the coordination to every MDS."""
-    page = Paginator(Atelier.objects.filter(mds__isnull=True).order_by("-actif", "titre"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, Atelier.objects.filter(mds__isnull=True).order_by("-actif", "titre"))
     return render(
         request,
         "ateliers/catalogue.html",
@@ -154,17 +149,16 @@ def modele_form(request, pk=None):
 
 def _animateurs(request):
     return User.objects.filter(
-        is_active=True, memberships__mds=request.mds, role__in=["mediateur", "tuteur", "directeur"]
+        is_active=True, memberships__mds=request.mds, role__in=roles_with("ateliers.animer")
     ).order_by("first_name", "last_name")
 
 
 @login_required
 @require("ateliers.manage")
+@mds_required
 def seance_nouvelle(request):
-    if request.mds is None:
-        raise PermissionDenied
     ateliers = scoped(Atelier, request).actifs()
-    initial = {"animateur": request.user.pk if request.user.role in ("mediateur", "tuteur") else None}
+    initial = {"animateur": request.user.pk if can(request.user, "ateliers.animateur_propose") else None}
     if request.GET.get("atelier", "").isdigit():
         initial["atelier"] = int(request.GET["atelier"])
     form = SeanceForm(
@@ -222,7 +216,7 @@ def seance(request, pk):
     if recherche.is_valid() and recherche.cleaned_data["q"].strip():
         q = recherche.cleaned_data["q"].strip()
         resultats = list(
-            usagers_services.search(scoped(Usager, request).not_anonymized(), q).order_by("reference")[:10]
+            usagers_selectors.search(scoped(Usager, request).not_anonymized(), q).order_by("reference")[:10]
         )
     now = timezone.now()
     context.update(
@@ -476,7 +470,7 @@ def presence(request, pk):
             error = _error_text(exc)
     if request.htmx:
         response = render(
-            request, "ateliers/_ligne_emargement.html", {"inscription": inscription, "ouvert": True, "erreur": error}
+            request, "ateliers/emargement.html#ligne", {"inscription": inscription, "ouvert": True, "erreur": error}
         )
         return response
     if error:
@@ -547,9 +541,8 @@ def cloturer(request, pk):
 
 @login_required
 @require("ateliers.manage")
+@mds_required
 def fermetures(request):
-    if request.mds is None:
-        raise PermissionDenied
     form = FermetureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fermeture = form.save(commit=False)

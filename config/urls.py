@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.health import healthz
+from core.health import healthz, ready
+from core.views import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", ready, name="healthz_ready"),
     path("accounts/", include("allauth.urls")),
+    # One door: the admin's own login form is never served; it sends to the allauth login (MFA).
+    path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
@@ -20,6 +24,8 @@ for prefix, module in [
     ("mediation/", "mediation.urls"),
     ("ateliers/", "ateliers.urls"),
     ("pilotage/", "pilotage.urls"),
+    ("interop/", "interop.urls"),
+    ("api/v1/", "interop.api_urls"),
 ]:
     try:
         urlpatterns.append(path(prefix, include(module)))

@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .middleware import session_passed_mfa
 from .models import MDS, Membership, User
+
+_base_has_permission = admin.site.has_permission
+
+
+def _admin_has_permission(request):
+    """Admin access requires MFA in this session (the middleware redirects first; this is the
+    second lock, should the middleware ever be left out)."""
+    return _base_has_permission(request) and session_passed_mfa(request, request.user)
+
+
+admin.site.has_permission = _admin_has_permission
 
 
 class MembershipInline(admin.TabularInline):

@@ -101,6 +101,7 @@ def _stop_postgres() -> None:
 
 
 def database_url() -> str:
+    """The application's connection (web, worker, beat): the journal-restricted role."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     with _lock():
@@ -109,13 +110,57 @@ def database_url() -> str:
             started_here.add("postgres")
         else:
             _ensure_database()
-        return f"postgres://postgres@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
+        ensure_database_roles()
+        return f"postgres://{APP_ROLE}@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
+
+
+def migration_database_url() -> str:
+    """The owner's connection, used by ``migrate`` only (see core/db_roles.py)."""
+    if os.environ.get("MIGRATION_DATABASE_URL"):
+        return os.environ["MIGRATION_DATABASE_URL"]
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]  # one role given: no separation (documented, warned)
+    database_url()
+    return f"postgres://{OWNER_ROLE}@{quote(_postgres_socket_dir(), safe='')}/{DATABASE_NAME}"
 
 
 def _ensure_database() -> None:
     # The data folder may predate the database (e.g. after a failed first start).
     if not (_pg_dir() / ".db-created").exists():
         _start_postgres()
+
+
+# --- Database roles of the embedded server (docs/securite.md) ---------------------------------
+# The embedded cluster's bootstrap superuser owns the schema and runs migrations; the application
+# logs in as APP_ROLE, which is neither owner nor superuser: it cannot UPDATE, DELETE or TRUNCATE the
+# journal tables nor disable their triggers (privileges granted by core/db_roles.py after migrate).
+# docker-compose does the same with deploy/postgres-init/10-roles.sql.
+OWNER_ROLE = "postgres"
+APP_ROLE = "mds_app"
+_ROLES_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+    CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+  END IF;
+END $$;
+ALTER ROLE {APP_ROLE} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+GRANT CONNECT ON DATABASE {DATABASE_NAME} TO {APP_ROLE};
+"""  # noqa: S608 (constants only)
+
+
+def ensure_database_roles() -> None:
+    """Create the application role once per data folder (idempotent; marker file)."""
+    marker = _pg_dir() / ".roles-v1"
+    if marker.exists():
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    pgserver.get_server(_pg_dir(), cleanup_mode=None).psql(_ROLES_SQL)
+    marker.touch()
 
 
 # --- Redis ------------------------------------------------------------------------------------
@@ -219,10 +264,69 @@ def stop_if_started_here() -> None:
         started_here.clear()
 
 
+# --- Outage drills (tests/ops): stop and start the embedded PostgreSQL like an outage would --------
+
+
+def stop_postgres() -> None:
+    with _lock():
+        _stop_postgres()
+
+
+def start_postgres() -> str:
+    """Start the embedded PostgreSQL again after ``stop_postgres()`` (same data). pgserver keeps a
+    per-process handle that still believes the server runs: forget it first."""
+    from pgserver.postgres_server import PostgresServer
+
+    PostgresServer._instances.pop(_pg_dir().resolve(), None)
+    (_pg_dir() / ".db-created").touch()
+    return database_url()
+
+
+# --- Waiting for the servers (web, worker and beat start before or during an outage) -------------
+
+
+def wait_for_database(url: str, timeout: float = 60.0, log=None) -> bool:
+    """Try to connect until ``timeout`` seconds have passed (1 s, 2 s, … 5 s between tries).
+    Returns whether PostgreSQL answered; the caller decides whether to start anyway."""
+    import psycopg2
+
+    deadline = time.monotonic() + timeout
+    delay, said = 1.0, False
+    while True:
+        try:
+            psycopg2.connect(url, connect_timeout=3).close()  # libpq reads the URL as is
+            if said and log:
+                log("Base de données joignable.")
+            return True
+        except psycopg2.OperationalError:
+            if time.monotonic() + delay > deadline:
+                return False
+            if not said and log:
+                log(f"Base de données injoignable : nouvel essai pendant {timeout:.0f} s au plus…")
+            said = True
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def wait_for_redis(url: str, timeout: float = 60.0) -> bool:
+    import redis
+
+    deadline = time.monotonic() + timeout
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    while True:
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            if time.monotonic() + 1 > deadline:
+                return False
+            time.sleep(1)
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "status"
     if command == "start":
         print(f"DATABASE_URL={database_url()}")
+        print(f"MIGRATION_DATABASE_URL={migration_database_url()}")
         print(f"REDIS_URL={redis_url()}")
     elif command == "stop":
         stop()

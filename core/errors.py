@@ -1,6 +1,10 @@
 """French error pages that leak nothing (no exception text, no object names)."""
 
+import sys
+
 from django.shortcuts import render
+
+from .outage import is_database_down, unavailable_response
 
 
 def _page(request, status, title, text):
@@ -20,4 +24,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if is_database_down(sys.exc_info()[1]):
+        return unavailable_response()  # rendered without the database
     return _page(request, 500, "Erreur du service", "Une erreur est survenue. L'équipe technique a été prévenue.")

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from .journal_hash import keyed_hash, timestamp
 from .roles import CROSS_MDS_ROLES, Role
 
 
@@ -150,3 +151,57 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} — {self.last_seen:%d/%m/%Y %H:%M}"
+
+
+class PointDeControle(models.Model):
+    """Checkpoint of an append-only journal (docs/securite.md): « at this time, the journal ``journal``
+    held entries up to ``numero``, ``nombre`` of them, the last one hashing to ``tete`` ». A purge
+    checkpoint says instead that entries up to ``numero`` (``nombre`` of them, the last hashing to
+    ``tete``) were deleted by the retention purge. Each checkpoint is keyed (HMAC, key outside the
+    database) and chained to the previous one of its journal; the table is append-only like the
+    journals, and every checkpoint is also written to the technical log (an external copy)."""
+
+    APPEND_ONLY_JOURNAL = True
+
+    class Nature(models.TextChoices):
+        PERIODIQUE = "periodique", "Périodique"
+        PURGE = "purge", "Purge de rétention"
+
+    journal = models.CharField(max_length=24)
+    nature = models.CharField(max_length=12, choices=Nature.choices)
+    created_at = models.DateTimeField()
+    numero = models.BigIntegerField("numéro de la dernière entrée couverte")
+    nombre = models.BigIntegerField("nombre d'entrées")
+    tete = models.CharField("empreinte de la dernière entrée", max_length=64, blank=True)
+    precedent = models.CharField(max_length=64, blank=True)
+    hmac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "point de contrôle de journal"
+        verbose_name_plural = "points de contrôle de journal"
+        ordering = ["journal", "id"]
+        indexes = [models.Index(fields=["journal", "id"])]
+
+    def __str__(self):
+        return f"{self.journal} n° {self.numero} ({self.get_nature_display().lower()})"
+
+    def compute_hmac(self) -> str:
+        return keyed_hash(
+            "point", self.journal, self.nature, timestamp(self.created_at), self.numero, self.nombre, self.tete,
+            self.precedent,
+        )  # fmt: skip
+
+
+class CompteurTentatives(models.Model):
+    """Login-throttle counters used when Redis does not answer (core/throttle.py). Keys are hashes:
+    neither an address nor an e-mail is stored."""
+
+    cle = models.CharField(max_length=120, unique=True)
+    nombre = models.BigIntegerField(default=0)
+    expire_le = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "compteur de tentatives"
+
+    def __str__(self):
+        return self.cle

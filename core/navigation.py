@@ -21,6 +21,7 @@ MENU = [
     Entry("Rendez-vous", "accueil:agenda", "accueil.rdv"),
     Entry("Usagers", "usagers:liste", "usagers.view"),
     Entry("Accompagner", "mediation:commencer", "mediation.log"),
+    Entry("Mes accompagnements", "mediation:liste", "mediation.log"),
     Entry("Orientations", "mediation:orientations", "mediation.orientations"),
     Entry("Revue", "mediation:revue", "mediation.review"),
     Entry("Ateliers", "ateliers:calendrier", "ateliers.view"),
@@ -33,6 +34,8 @@ MENU = [
     Entry("Bornes", "borne:gestion", "accueil.bornes"),
     Entry("Journal des accès", "usagers:journal", "usagers.journal"),
     Entry("Équipe", "core:equipe", "core.team"),
+    Entry("Agendas externes", "interop:agendas_externes", "interop.agendas_externes"),
+    Entry("Accès API", "interop:clients_api", "interop.api_clients"),
 ]
 
 

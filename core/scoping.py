@@ -1,7 +1,15 @@
-"""Per-MDS isolation. Every MDS-owned queryset is reduced with ``scoped(Model, request)`` and
-object views fetch with ``get_scoped_or_404``, so an object of another MDS is a 404."""
+"""Per-MDS isolation, one idiom for every view:
 
-from django.shortcuts import get_object_or_404
+- ``@mds_required`` on a view that works in the current MDS: without one (``request.mds`` is None:
+  a staff member with no membership, a Département user on an MDS page) the answer is always the
+  « Aucune MDS » page, status 403;
+- lists: ``scoped(Model, request)`` (the model's ``for_request``: rows of the current MDS);
+- objects: ``get_scoped_or_404(Model, request, pk=…)``, so an object of another MDS is a 404.
+"""
+
+from functools import wraps
+
+from django.shortcuts import get_object_or_404, render
 
 
 def scoped(model_or_qs, request):
@@ -11,3 +19,22 @@ def scoped(model_or_qs, request):
 
 def get_scoped_or_404(model_or_qs, request, **lookup):
     return get_object_or_404(scoped(model_or_qs, request), **lookup)
+
+
+def no_mds_response(request):
+    """The one answer to "no current MDS": the « Aucune MDS » page, 403."""
+    return render(request, "core/no_mds.html", {"page_title": "Aucune MDS"}, status=403)
+
+
+def mds_required(view):
+    """View decorator (put it below ``@login_required`` and ``@require``): the view runs only with
+    a current MDS, otherwise ``no_mds_response``."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if getattr(request, "mds", None) is None:
+            return no_mds_response(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.mds_required = True
+    return wrapped

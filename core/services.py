@@ -35,6 +35,11 @@ def invite_staff(*, mds: MDS, email: str, first_name: str, last_name: str, role:
     user.full_clean()
     user.save()
     Membership.objects.create(user=user, mds=mds)
+    _send_invitation(user, mds)
+    return user
+
+
+def _send_invitation(user: User, mds: MDS) -> None:
     context = {"user": user, "mds": mds, "url": password_setup_url(user), "site_name": settings.MDS_SITE_NAME}
     transaction.on_commit(
         lambda: send_mail(
@@ -44,4 +49,63 @@ def invite_staff(*, mds: MDS, email: str, first_name: str, last_name: str, role:
             recipient_list=[user.email],
         )
     )
+
+
+class TeamError(Exception):
+    """A team change refused (message in French, shown as is)."""
+
+
+def invitation_pending(user: User) -> bool:
+    return user.is_active and not user.has_usable_password() and user.last_login is None
+
+
+def _member(mds: MDS, user: User) -> User:
+    if not Membership.objects.filter(mds=mds, user=user).exists():
+        raise TeamError("Cette personne ne fait pas partie de l'équipe.")
     return user
+
+
+@transaction.atomic
+def resend_invitation(*, mds: MDS, user: User) -> None:
+    _member(mds, user)
+    if not invitation_pending(user):
+        raise TeamError("Ce compte est déjà activé : pas d'invitation à renvoyer.")
+    _send_invitation(user, mds)
+
+
+@transaction.atomic
+def cancel_invitation(*, mds: MDS, user: User) -> None:
+    """An invitation not accepted yet is withdrawn: the account leaves this MDS and is closed
+    (kept, deactivated, if another MDS still has it)."""
+    _member(mds, user)
+    if not invitation_pending(user):
+        raise TeamError("Ce compte est déjà activé : désactivez-le plutôt.")
+    Membership.objects.filter(mds=mds, user=user).delete()
+    if not user.memberships.exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def set_active(*, mds: MDS, user: User, active: bool, by: User) -> None:
+    _member(mds, user)
+    if user.pk == by.pk:
+        raise TeamError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.role not in ROLES_GRANTED_BY_DIRECTOR:
+        raise TeamError("Ce compte est géré par l'administration.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def change_role(*, mds: MDS, user: User, role: str, by: User) -> None:
+    _member(mds, user)
+    if user.pk == by.pk or user.role not in ROLES_GRANTED_BY_DIRECTOR:
+        raise TeamError("Ce rôle ne peut pas être changé ici.")
+    if role not in ROLES_GRANTED_BY_DIRECTOR:
+        raise TeamError("Vous ne pouvez pas donner ce rôle.")
+    user.role = role
+    if role != Role.MEDIATEUR:
+        user.stagiaire = False
+    user.full_clean()
+    user.save(update_fields=["role", "stagiaire"])

@@ -7,7 +7,7 @@ from .models import WorkerHeartbeat
 # Periodic tasks defined in code; `manage.py sync_periodic_tasks` writes them to django-celery-beat.
 # Each entry: name, task, and either "every" (seconds) or "crontab" (dict of crontab fields).
 PERIODIC_TASKS = [
-    {"name": "core.heartbeat", "task": "core.tasks.heartbeat", "every": 300, "kwargs": {"name": "beat"}},
+    {"name": "core.heartbeat", "task": "core.tasks.heartbeat", "every": 300, "kwargs": {"name": "chaine"}},
 ]
 
 

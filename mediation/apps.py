@@ -7,9 +7,15 @@ class MediationConfig(AppConfig):
 
     def ready(self):
         from core import events
+        from core.homes import register_panel
+        from core.journal_integrity import register_journal
         from usagers import hooks
 
-        from . import history, notifications, services
+        from . import history, homes, notifications, sceau, services
+
+        for panel in homes.PANELS:
+            register_panel(panel)
+        register_journal("Journal de séance", verify=sceau.verify, checkpoint=sceau.checkpoint)
 
         hooks.register_history_section(
             hooks.HistorySection(

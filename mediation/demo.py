@@ -27,7 +27,7 @@ from .models import (
     PieceDemandee,
     Revue,
 )
-from .referentials import ensure_loaded
+from .services import charger_referentiels
 
 DEMO_NAMESPACE = uuid.UUID("6d1f7f0e-2a43-4c38-9d4e-13b0c0de2026")
 DAYS = 120
@@ -96,7 +96,7 @@ def seed(context: dict) -> None:
     rng = context["rng"]
     stdout = context.get("stdout")
     users = context.get("users", {})
-    ensure_loaded()
+    charger_referentiels()
     demarches = [d for d in Demarche.objects.select_related("organisme", "thematique") if d.actif]
     by_organisme = defaultdict(list)
     for d in demarches:
@@ -298,3 +298,6 @@ def _bulk_journal(accs, realisees, steps_by_realisee, orientations):
         for order, (c, p) in enumerate(steps_by_realisee[id(realisee)])
     ]
     JournalEtape.objects.bulk_create(steps, batch_size=2000)
+    from .sceau import sceller_en_attente
+
+    sceller_en_attente()

@@ -106,6 +106,11 @@ class SensOrientation(models.TextChoices):
     VERS_PARTENAIRE = "vers_partenaire", "Vers une structure partenaire"
 
 
+class OriginePartenaire(models.TextChoices):
+    MANUEL = "manuel", "Saisie manuelle"
+    DATA_INCLUSION = "data_inclusion", "data·inclusion"
+
+
 class StatutOrientation(models.TextChoices):
     ENVOYEE = "envoyee", "Envoyée"
     ACCEPTEE = "acceptee", "Acceptée"

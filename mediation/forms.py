@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.models import User
-from core.roles import Role
+from core.permissions import can, roles_with
 from core.text_guard import FreeTextGuard, guard_free_text
 from usagers.models import Usager
 
@@ -77,8 +77,11 @@ class Bloc:
         self.prefix = prefix
         self.demarche = demarche
         self.suite = suite
+        # ``postures``: the visitor's own last posture per step, shown as a marked suggestion.
+        # Without one the step starts with no posture: the mediator chooses.
         postures = postures or {}
-        self.etapes = [(code, Etape(code).label, postures.get(code, Posture.AVEC)) for code in demarche.etapes_defaut]
+        self.etapes = [(code, Etape(code).label, postures.get(code, "")) for code in demarche.etapes_defaut]
+        self.suggestions = {code for code, _, posture in self.etapes if posture}
         self.resultat = ""
         self.consentement = ""
         self.reference = suite.reference_dossier if suite else ""
@@ -91,6 +94,24 @@ class Bloc:
         self.partenaire = ""
         self.orientation_note = ""
         self.errors: dict[str, list[str]] = {}
+
+    @classmethod
+    def depuis_realisee(cls, realisee):
+        """A block showing a saved démarche as it was logged (full correction screen)."""
+        bloc = cls(prefix=new_prefix(), demarche=realisee.demarche, suite=realisee.suite_de)
+        bloc.etapes = [(e.code, e.get_code_display(), e.posture) for e in realisee.etapes.all()]
+        bloc.suggestions = set()
+        bloc.resultat = realisee.resultat
+        bloc.consentement = realisee.consentement
+        bloc.reference = realisee.reference_dossier
+        bloc.pieces = [(p.libelle, p.fournie) for p in realisee.pieces.all()]
+        orientation = next(iter(realisee.orientations.all()), None)
+        if orientation is not None:
+            bloc.orienter = {"vers_partenaire": "partenaire"}.get(orientation.sens, "travailleur_social")
+            bloc.destinataire = str(orientation.destinataire_id or "")
+            bloc.partenaire = str(orientation.partenaire_id or "")
+            bloc.orientation_note = orientation.note
+        return bloc
 
     @property
     def etapes_disponibles(self):
@@ -143,6 +164,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
         if demarche.reserve_travailleur_social:
             etapes = []
         bloc.etapes = etapes
+        bloc.suggestions = set()
         bloc.resultat = _get(data, f"{prefix}-resultat")
         bloc.consentement = _get(data, f"{prefix}-consentement")
         bloc.reference = _get(data, f"{prefix}-reference")[:200]
@@ -221,9 +243,9 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
 
 
 def travailleurs_sociaux(mds):
-    return User.objects.filter(memberships__mds=mds, role=Role.TRAVAILLEUR_SOCIAL, is_active=True).order_by(
-        "last_name", "first_name"
-    )
+    return User.objects.filter(
+        memberships__mds=mds, role__in=roles_with("mediation.orientations.equipe_ts"), is_active=True
+    ).order_by("last_name", "first_name")
 
 
 class OrientationForm(forms.Form):
@@ -259,7 +281,7 @@ class OrientationForm(forms.Form):
         self.fields["usager"].queryset = usagers if usagers is not None else Usager.objects.none()
         self.fields["destinataire"].queryset = (
             User.objects.filter(
-                memberships__mds=mds, is_active=True, role__in=[Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL]
+                memberships__mds=mds, is_active=True, role__in=roles_with("mediation.orientations.destinataire")
             )
             if mds
             else User.objects.none()
@@ -275,13 +297,13 @@ class OrientationForm(forms.Form):
             self.add_error("partenaire", "Choisissez la structure partenaire.")
         if destinataire is not None:
             expected = (
-                {Role.TRAVAILLEUR_SOCIAL}
+                "mediation.orientations.equipe_ts"
                 if sens == SensOrientation.VERS_TRAVAILLEUR_SOCIAL
-                else {Role.MEDIATEUR, Role.TUTEUR}
+                else "mediation.log"
                 if sens == SensOrientation.VERS_MEDIATION
-                else set()
+                else None
             )
-            if destinataire.role not in expected:
+            if expected is None or not can(destinataire, expected):
                 self.add_error("destinataire", "Ce destinataire ne correspond pas au sens de l'orientation.")
         return data
 
@@ -327,3 +349,30 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[guard_free_text],
     )
+
+
+class AccompagnementFiltreForm(forms.Form):
+    """Filters of « Mes accompagnements » (bad input is ignored field by field, never a 500)."""
+
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    q = forms.CharField(
+        label="Usager (référence, début du nom, téléphone)",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    anonymes = forms.BooleanField(label="Accompagnements anonymes seulement", required=False)
+    tous = forms.BooleanField(label="Toute la MDS", required=False)
+
+    def filtres(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+
+class NouvelleFicheForm(forms.Form):
+    """A visitor record created from an anonymous accompaniment (the rest is filled on the record)."""
+
+    prenom = forms.CharField(label="Prénom", max_length=60, validators=[FreeTextGuard(60)])
+    nom = forms.CharField(label="Nom (facultatif)", max_length=60, required=False, validators=[FreeTextGuard(60)])

@@ -6,7 +6,6 @@ what statistics read (schema documented in docs/mediation.md, « Journal de séa
 
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -15,11 +14,13 @@ from django.db.models import Q
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from . import coop
 from .enums import (
     Consentement,
     Etape,
     Materiel,
     Nature,
+    OriginePartenaire,
     Posture,
     Resultat,
     SensOrientation,
@@ -27,7 +28,7 @@ from .enums import (
     StatutOrientation,
     TypeLieu,
 )
-from .referentials import search_text
+from .search import search_text
 
 # ---------------------------------------------------------------------------------------------
 # Referentials (seeded by migration 0002, editable by coordinateurs in the admin)
@@ -36,7 +37,13 @@ from .referentials import search_text
 class Thematique(models.Model):
     """Thematic code compatible with La Coop de la médiation numérique."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
+    code = models.SlugField(
+        "code",
+        max_length=60,
+        unique=True,
+        validators=[coop.validate_thematique_code],
+        help_text="Un code de thématique de La Coop de la médiation numérique (voir docs/interop.md).",
+    )
     libelle = models.CharField("libellé", max_length=120)
     ordre = models.PositiveSmallIntegerField("ordre", default=100)
 
@@ -120,12 +127,32 @@ class Partenaire(models.Model):
     )
     thematiques = models.CharField("aide proposée", max_length=200, blank=True, validators=[FreeTextGuard(200)])
     actif = models.BooleanField("actif", default=True)
+    structure_de_redirection = models.CharField(
+        "type de structure (La Coop)",
+        max_length=40,
+        choices=list(coop.STRUCTURE_DE_REDIRECTION.items()),
+        default="autre",
+        validators=[coop.validate_structure_de_redirection],
+        help_text="Code de redirection de La Coop porté par les orientations vers cette structure.",
+    )
+    typologie = models.CharField("typologie (data·inclusion)", max_length=20, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    source = models.CharField("origine", max_length=20, choices=OriginePartenaire.choices, default="manuel")
+    source_id = models.CharField("identifiant à la source", max_length=200, blank=True)
+    source_maj = models.DateTimeField("mis à jour depuis la source le", null=True, blank=True)
 
     objects = MDSScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "structure partenaire"
         ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mds", "source", "source_id"],
+                condition=~Q(source_id=""),
+                name="partenaire_source_unique",
+            )
+        ]
 
     def __str__(self):
         return self.nom
@@ -187,7 +214,11 @@ class Accompagnement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(duree_minutes__gte=1) & Q(duree_minutes__lte=600), name="accompagnement_duree_bornee"
-            )
+            ),
+            # One accompaniment per queue passage (re-log guard, also enforced by the service).
+            models.UniqueConstraint(
+                fields=["passage"], condition=Q(passage__isnull=False), name="accompagnement_un_par_passage"
+            ),
         ]
 
     def __str__(self):
@@ -281,6 +312,7 @@ class Revue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     commentaire = models.TextField("commentaire (facultatif)", blank=True, validators=[FreeTextGuard(300)])
+    lue_le = models.DateTimeField("lue par le ou la stagiaire le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RevueQuerySet.as_manager()
@@ -360,11 +392,10 @@ class Orientation(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Session log (journal de séance): append-only, database-enforced.
-
-APPEND_ONLY = [
-    pgtrigger.Protect(name="journal_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-]
+# Session log (journal de séance): append-only against the application itself (docs/securite.md).
+# The application's database role may only SELECT and INSERT these tables; plain PL/pgSQL triggers
+# (migration 0004) refuse every UPDATE, DELETE and TRUNCATE whatever the session settings; each
+# activity with its démarches and steps is sealed in ``SceauJournal`` (keyed hash chain).
 
 
 class JournalActiviteQuerySet(MDSScopedQuerySet):
@@ -418,6 +449,7 @@ class JournalActivite(models.Model):
     )
 
     objects = JournalActiviteQuerySet.as_manager()
+    APPEND_ONLY_JOURNAL = True
 
     class Meta:
         verbose_name = "journal de séance — activité"
@@ -425,7 +457,6 @@ class JournalActivite(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["mds", "date"]), models.Index(fields=["usager", "date"])]
         constraints = [models.UniqueConstraint(fields=["cle", "version"], name="journal_cle_version_unique")]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return f"{self.get_nature_display()} du {self.date:%d/%m/%Y} (v{self.version})"
@@ -444,10 +475,11 @@ class JournalDemarche(models.Model):
     oriente_vers = models.CharField(max_length=24, choices=SensOrientation.choices, blank=True)
     consentement = models.CharField(max_length=32, choices=Consentement.choices, blank=True)
 
+    APPEND_ONLY_JOURNAL = True
+
     class Meta:
         verbose_name = "journal de séance — démarche"
         ordering = ["activite", "ordre"]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return self.demarche_code or self.thematique_code
@@ -461,10 +493,11 @@ class JournalEtape(models.Model):
     etape_code = models.CharField(max_length=32, choices=Etape.choices)
     posture = models.CharField(max_length=16, choices=Posture.choices)
 
+    APPEND_ONLY_JOURNAL = True
+
     class Meta:
         verbose_name = "journal de séance — étape"
         ordering = ["demarche", "ordre"]
-        triggers = APPEND_ONLY
 
     def __str__(self):
         return f"{self.etape_code}:{self.posture}"
@@ -474,3 +507,27 @@ def passage_model():
     """The queue passage model (accueil's ``Passage``) reached through ``Accompagnement.passage``:
     the one deliberate link from mediation to accueil (docs/architecture.md), without importing it."""
     return Accompagnement._meta.get_field("passage").related_model
+
+
+class SceauJournal(models.Model):
+    """Seal of one session-log activity: ``hash`` = HMAC(key, numero, previous seal, the activity with
+    its démarches and steps). Numbered without gaps and chained, append-only like the log itself;
+    checked by ``verifier_journal`` (mediation.sceau)."""
+
+    APPEND_ONLY_JOURNAL = True
+    JOURNAL_NAME = "seance"
+
+    numero = models.BigIntegerField(unique=True)
+    # A plain integer: the seal must outlive a deleted activity, to say it was deleted.
+    activite_id = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    hash_precedent = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "sceau du journal de séance"
+        verbose_name_plural = "sceaux du journal de séance"
+        ordering = ["numero"]
+
+    def __str__(self):
+        return f"sceau n° {self.numero} (activité {self.activite_id})"

@@ -1,6 +1,8 @@
 """Initial referentials (domain brief §5): pure data, loaded by migration 0002 and editable
 afterwards by coordinateurs in the admin. Codes are stable: the session log stores them."""
 
+from .search import search_text
+
 # Thématiques: codes of La Coop de la médiation numérique (snake_case).
 THEMATIQUES = [
     ("aide_aux_demarches_administratives", "Aide aux démarches administratives"),
@@ -11,7 +13,7 @@ THEMATIQUES = [
     ("logement", "Logement"),
     ("transports_mobilite", "Transports, mobilité"),
     ("papiers_elections_citoyennete", "Papiers, élections, citoyenneté"),
-    ("etrangers_europeens", "Étrangers, Européens"),
+    ("etrangers_europe", "Étrangers, Europe"),
     ("justice", "Justice"),
     ("email", "E-mail"),
     ("navigation_sur_internet", "Navigation sur internet"),
@@ -144,12 +146,12 @@ DEMARCHES = [
         "prefecture_titre_sejour",
         "prefecture",
         "Titre de séjour",
-        "etrangers_europeens",
+        "etrangers_europe",
         FORMULAIRE,
         [IDENTITE, DOMICILE, "Photo d'identité"],
         False,
     ),
-    ("prefecture_rdv", "prefecture", "Rendez-vous en préfecture", "etrangers_europeens", [ID, NAV, RDV], [], False),
+    ("prefecture_rdv", "prefecture", "Rendez-vous en préfecture", "etrangers_europe", [ID, NAV, RDV], [], False),
     ("mdph_dossier", "mdph", "Dossier de demande", "social_sante", FORMULAIRE, ["Certificat médical"], False),
     ("retraite_demande", "retraite", "Demande de retraite", "social_sante", FORMULAIRE, [], False),
     ("retraite_attestation", "retraite", "Attestation", "social_sante", CONSULTATION, [], False),
@@ -193,15 +195,6 @@ DEMARCHES = [
 ]
 
 
-def search_text(*parts: str) -> str:
-    """Accent-free, lower-case words separated by single spaces (type-ahead column)."""
-    import re
-
-    from core.text_guard import normalize
-
-    return " " + re.sub(r"[^a-z0-9]+", " ", normalize(" ".join(p for p in parts if p))).strip() + " "
-
-
 def load(thematique_model, organisme_model, demarche_model) -> None:
     """Create or update the referentials (used by migration 0002 with historical models)."""
     thematiques = {}
@@ -229,12 +222,3 @@ def load(thematique_model, organisme_model, demarche_model) -> None:
                 "recherche": search_text(org.nom if org else "aide numerique", org.code if org else "", libelle, code),
             },
         )
-
-
-def ensure_loaded() -> None:
-    """Load the referentials when the tables are empty (e.g. after a test flushed the database).
-    Never overwrites what coordinateurs edited."""
-    from .models import Demarche, Organisme, Thematique
-
-    if not Demarche.objects.exists():
-        load(Thematique, Organisme, Demarche)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
+
+from core.permissions import can
 
 from .enums import POSTURES_AUTONOMES, RESULTATS_OUVERTS, Posture
 from .models import (
@@ -18,7 +20,9 @@ from .models import (
     JournalEtape,
     Orientation,
     PieceDemandee,
+    Revue,
 )
+from .search import search_text
 
 FREQUENT_WINDOW_DAYS = 120
 
@@ -53,8 +57,6 @@ def demarches_frequentes(*, mds, limit: int = 8) -> list[Demarche]:
 
 def rechercher_demarches(*, mds, q: str, limit: int = 10) -> list[Demarche]:
     """Type-ahead over organisme + procedure (accent-free prefix of each word), most frequent first."""
-    from .referentials import search_text
-
     words = search_text(q).split()[:5]
     if not words:
         return demarches_frequentes(mds=mds, limit=limit)
@@ -84,11 +86,21 @@ def _ranked_search(condition, mds, since, limit):
     return matches[:limit]
 
 
-def dernieres_postures(*, mediateur) -> dict[str, str]:
-    """The mediator's last posture for each step code (the default of the one-tap selector)."""
+def dernieres_postures(*, usager) -> dict[str, str]:
+    """The last posture of *this visitor* on each step code: a suggestion on the logging screen.
+
+    Never another visitor's: a new or anonymous person gets no suggestion at all."""
+    if usager is None:
+        return {}
     rows = (
-        EtapeRealisee.objects.filter(demarche_realisee__accompagnement__mediateur=mediateur)
-        .order_by("code", "-demarche_realisee__accompagnement__created_at", "-id")
+        EtapeRealisee.objects.filter(demarche_realisee__accompagnement__usager=usager)
+        .order_by(
+            "code",
+            "-demarche_realisee__accompagnement__date",
+            "-demarche_realisee__accompagnement__debut",
+            "-demarche_realisee__accompagnement__created_at",
+            "-id",
+        )
         .distinct("code")
         .values_list("code", "posture")
     )
@@ -218,13 +230,11 @@ def evolution_autonomie(*, mds, debut: dt.date, fin: dt.date) -> dict:
 
 def orientations_recues(*, user, mds):
     """Inbox: what was sent to this person or to their team in the current MDS."""
-    from core.permissions import can
-
     qs = Orientation.objects.for_mds(mds).select_related("usager", "emetteur", "destinataire", "partenaire", "demarche")
     conditions = Q(destinataire=user)
     if can(user, "mediation.log"):
         conditions |= Q(sens="vers_mediation", destinataire__isnull=True)
-    if user.role == "travailleur_social":
+    if can(user, "mediation.orientations.equipe_ts"):
         conditions |= Q(sens="vers_travailleur_social", destinataire__isnull=True)
     return qs.filter(conditions)
 
@@ -235,3 +245,55 @@ def orientations_envoyees(*, user, mds):
         .filter(emetteur=user)
         .select_related("usager", "emetteur", "destinataire", "partenaire", "demarche")
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# The desk's day (home panels) and the accompaniments list
+
+
+def retours_tuteur(*, stagiaire, limit: int = 5) -> list:
+    """Feedback the intern received on her « à la place » acts: unread first, then the latest."""
+    return list(
+        Revue.objects.filter(demarche_realisee__accompagnement__mediateur=stagiaire, acquittee_le__isnull=False)
+        .select_related("demarche_realisee__demarche__organisme", "demarche_realisee__accompagnement", "acquittee_par")
+        .order_by(F("lue_le").desc(nulls_first=True), "-acquittee_le")[:limit]
+    )
+
+
+def demarches_a_suivre(*, mds, mediateur=None, limit: int = 10) -> list[DemarcheRealisee]:
+    """Open démarches (« doit revenir », « à finaliser ») not continued since, latest first;
+    the mediator's own when ``mediateur`` is given."""
+    qs = DemarcheRealisee.objects.filter(
+        accompagnement__mds=mds, resultat__in=RESULTATS_OUVERTS, suites__isnull=True
+    ).select_related("demarche__organisme", "accompagnement__usager")
+    if mediateur is not None:
+        qs = qs.filter(accompagnement__mediateur=mediateur)
+    return list(qs.order_by("-accompagnement__date", "-accompagnement__debut")[:limit])
+
+
+def revues_a_voir(*, mds, tuteur, limit: int = 5) -> dict:
+    qs = Revue.objects.for_mds(mds).filter(Q(tuteur=tuteur) | Q(tuteur__isnull=True), acquittee_le__isnull=True)
+    items = list(
+        qs.select_related(
+            "demarche_realisee__demarche__organisme", "demarche_realisee__accompagnement__mediateur"
+        ).order_by("created_at")[:limit]
+    )
+    return {"nombre": qs.count(), "items": items}
+
+
+def accompagnements(*, base, mediateur=None, du=None, au=None, usager=None, anonymes=False):
+    """« Mes accompagnements » / the MDS's: filtered by dates and visitor, latest first."""
+    qs = base.select_related("usager", "mediateur").prefetch_related(
+        Prefetch("demarches", queryset=DemarcheRealisee.objects.select_related("demarche__organisme"))
+    )
+    if mediateur is not None:
+        qs = qs.filter(mediateur=mediateur)
+    if du:
+        qs = qs.filter(date__gte=du)
+    if au:
+        qs = qs.filter(date__lte=au)
+    if usager is not None:
+        qs = qs.filter(usager=usager)
+    elif anonymes:
+        qs = qs.filter(usager__isnull=True)
+    return qs.order_by("-date", "-debut", "-pk")

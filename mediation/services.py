@@ -8,16 +8,17 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core import events
+from core.locks import advisory_lock
 from notifications import services as outbox
 from notifications.content import normalize_language
 from notifications.models import Message
 from usagers.services import record_contact
 
-from . import notifications
+from . import notifications, referentials
 from .enums import (
     TRANSITIONS,
     Etape,
@@ -35,10 +36,13 @@ from .models import (
     JournalActivite,
     JournalDemarche,
     JournalEtape,
+    Organisme,
     Orientation,
     PieceDemandee,
     Revue,
+    Thematique,
 )
+from .sceau import sceller
 
 CONSENT_ERROR = (
     "« Faire à la place » sur l'étape de validation : indiquez l'accord de la personne "
@@ -66,12 +70,15 @@ class DemarcheInput:
     orientation: OrientationInput | None = None
 
 
-def _advisory_lock(key: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+@transaction.atomic
+def charger_referentiels() -> None:
+    """Load the referentials when the tables are empty (e.g. after a test flushed the database).
+    Never overwrites what coordinateurs edited."""
+    if not Demarche.objects.exists():
+        referentials.load(Thematique, Organisme, Demarche)
 
 
-def check_demarche(item: DemarcheInput) -> DemarcheInput:
+def check_demarche(*, item: DemarcheInput) -> DemarcheInput:
     """Posture rules of one démarche; returns the démarche as it will be saved.
 
     - a reserved démarche is not logged as done: no steps, outcome ``orientee``, hand-off to a
@@ -116,6 +123,18 @@ def check_demarche(item: DemarcheInput) -> DemarcheInput:
     return item
 
 
+class PassageDejaEnregistre(ValidationError):
+    """The queue passage already has its accompaniment (Back, history or reload after « Terminer »)."""
+
+    def __init__(self, accompagnement):
+        super().__init__("Ce passage est déjà enregistré : voici l'accompagnement, à corriger si besoin.")
+        self.accompagnement = accompagnement
+
+
+def accompagnement_du_passage(*, passage) -> Accompagnement | None:
+    return Accompagnement.objects.filter(passage=passage).order_by("pk").first() if passage is not None else None
+
+
 @transaction.atomic
 def enregistrer_accompagnement(
     *,
@@ -135,7 +154,7 @@ def enregistrer_accompagnement(
 ) -> tuple[Accompagnement, bool]:
     """Save one sitting with its démarches, steps, checklists, hand-offs and review entries, then
     write the session log. Idempotent on ``cle``: a double-submitted form returns the first one."""
-    _advisory_lock(f"accompagnement:{cle}")
+    advisory_lock(f"mediation.accompagnement:{cle}")
     existing = Accompagnement.objects.filter(cle=cle).first()
     if existing is not None:
         if existing.mds_id != mds.pk:
@@ -145,9 +164,15 @@ def enregistrer_accompagnement(
         raise ValidationError({"usager": "Cet usager n'appartient pas à cette MDS."})
     if passage is not None and passage.mds_id != mds.pk:
         raise ValidationError({"passage": "Ce passage n'appartient pas à cette MDS."})
+    if passage is not None:
+        # One accompaniment per queue passage: a second form (other key) for it is refused.
+        advisory_lock(f"mediation.passage:{passage.pk}")
+        already = accompagnement_du_passage(passage=passage)
+        if already is not None:
+            raise PassageDejaEnregistre(already)
     if not demarches:
         raise ValidationError({"demarches": "Ajoutez au moins une démarche."})
-    items = [check_demarche(item) for item in demarches]
+    items = [check_demarche(item=item) for item in demarches]
     accompagnement = Accompagnement(
         mds=mds,
         usager=usager,
@@ -230,17 +255,42 @@ def corriger_accompagnement(
     accompagnement.full_clean()
     accompagnement.save()
     if demarches is not None:
-        items = [check_demarche(item) for item in demarches]
-        accompagnement.demarches.all().delete()
-        _save_demarches(accompagnement, items, by=by)
+        items = [check_demarche(item=item) for item in demarches]
+        _remplacer_demarches(accompagnement, items, by=by)
     return journaliser_accompagnement(accompagnement=accompagnement, by=by)
+
+
+def _remplacer_demarches(accompagnement, items: list[DemarcheInput], *, by) -> None:
+    """Replace the démarches of a sitting while keeping what others already hold: hand-offs
+    already sent are neither sent again nor lost (re-linked to the corrected démarche), and the
+    tutor's review of an « à la place » act that is still « à la place » keeps its comment."""
+    old = list(accompagnement.demarches.prefetch_related("orientations").select_related("revue"))
+    sent = {r.demarche_id: [o.pk for o in r.orientations.all()] for r in old if r.orientations.all()}
+    reviews = {}
+    for realisee in old:
+        revue = getattr(realisee, "revue", None)
+        if revue is not None:
+            reviews[realisee.demarche_id] = revue
+    for item in items:
+        if item.demarche.pk in sent:
+            item.orientation = None
+    accompagnement.demarches.all().delete()
+    _save_demarches(accompagnement, items, by=by)
+    for realisee in accompagnement.demarches.select_related("revue"):
+        if realisee.demarche_id in sent:
+            Orientation.objects.filter(pk__in=sent.pop(realisee.demarche_id)).update(demarche_realisee=realisee)
+        previous, current = reviews.get(realisee.demarche_id), getattr(realisee, "revue", None)
+        if previous is not None and current is not None:
+            for name in ("tuteur_id", "acquittee_le", "acquittee_par_id", "commentaire", "lue_le", "created_at"):
+                setattr(current, name, getattr(previous, name))
+            current.save()
 
 
 @transaction.atomic
 def annuler_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActivite | None:
     """Remove a sitting logged by mistake: the log keeps it, superseded by a cancellation entry."""
     key = f"accompagnement:{accompagnement.pk}"
-    _advisory_lock(key)
+    advisory_lock(f"mediation.journal:{key}")
     current = JournalActivite.objects.filter(cle=key, remplacee_par__isnull=True).first()
     entry = None
     if current is not None and not current.annulee:
@@ -250,6 +300,12 @@ def annuler_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActi
 
 
 def _copy_as_cancellation(current: JournalActivite, *, by) -> JournalActivite:
+    entry = _create_cancellation(current, by=by)
+    sceller(entry)
+    return entry
+
+
+def _create_cancellation(current: JournalActivite, *, by) -> JournalActivite:
     return JournalActivite.objects.create(
         cle=current.cle,
         version=current.version + 1,
@@ -312,7 +368,7 @@ def _current_signature(entry: JournalActivite, fields: list[str]) -> tuple:
 
 def _write_entry(*, key: str, activity: dict, demarches: list[dict], by) -> JournalActivite:
     """Append a new version of the entry ``key`` unless the current one already says the same."""
-    _advisory_lock(key)
+    advisory_lock(f"mediation.journal:{key}")
     current = (
         JournalActivite.objects.filter(cle=key, remplacee_par__isnull=True)
         .prefetch_related("demarches__etapes")
@@ -339,9 +395,11 @@ def _write_entry(*, key: str, activity: dict, demarches: list[dict], by) -> Jour
         for order, (code, posture) in enumerate(d["etapes"])
     ]
     JournalEtape.objects.bulk_create(steps)
+    sceller(entry)
     return entry
 
 
+@transaction.atomic
 def journaliser_accompagnement(*, accompagnement: Accompagnement, by) -> JournalActivite:
     """Write (or supersede) the session-log entry of a sitting: codes and pseudonymous reference only."""
     usager = accompagnement.usager
@@ -465,6 +523,7 @@ def journaliser_seance_atelier(event: events.EmargementCloture) -> JournalActivi
 # Hand-offs and review
 
 
+@transaction.atomic
 def orienter(
     *,
     mds,
@@ -534,10 +593,25 @@ def acquitter_revue(*, revue: Revue, tuteur, commentaire: str = "") -> Revue:
     return revue
 
 
+@transaction.atomic
+def marquer_revue_lue(*, revue: Revue, stagiaire) -> Revue:
+    """The intern read the tutor's feedback on one of her « à la place » acts (idempotent)."""
+    revue = Revue.objects.select_for_update().select_related("demarche_realisee__accompagnement").get(pk=revue.pk)
+    if revue.demarche_realisee.accompagnement.mediateur_id != stagiaire.pk:
+        raise ValidationError("Ce retour ne vous est pas adressé.")
+    if revue.acquittee_le is None:
+        raise ValidationError("Ce retour n'a pas encore été donné.")
+    if revue.lue_le is None:
+        revue.lue_le = timezone.now()
+        revue.save(update_fields=["lue_le"])
+    return revue
+
+
 # ------------------------------------------------------------------------------------------
 # Visitor rights (registered in apps.py)
 
 
+@transaction.atomic
 def anonymiser_usager(usager) -> None:
     """Blank the free text and application references of the visitor's accompaniments and
     hand-offs. The session log holds neither, so statistics do not change."""

@@ -1,26 +1,34 @@
 import uuid
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagination import paginate
 from core.permissions import can, require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers.models import Usager
+from usagers.selectors import search as search_usagers
+from usagers.services import create_usager
 
 from . import notifications, recap, selectors, services
 from .enums import Consentement, Etape, Posture, Resultat, SensOrientation, Source, StatutOrientation
 from .forms import (
+    DUREE_CHOICES,
+    AccompagnementFiltreForm,
     AccompagnementForm,
     Bloc,
     CorrectionForm,
+    NouvelleFicheForm,
     OrientationForm,
     PartenaireForm,
     RevueForm,
@@ -30,11 +38,6 @@ from .forms import (
     travailleurs_sociaux,
 )
 from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revue, passage_model
-
-
-def _require_mds(request):
-    if request.mds is None:
-        raise Http404("Aucune MDS")
 
 
 def _passage_start(request, passage_id):
@@ -71,12 +74,24 @@ def _logging_context(request, form, blocs, *, usager=None, timer_start=None):
     }
 
 
+def _deja_enregistre(request, accompagnement):
+    """Re-opening the logging screen of a passage already logged shows that accompaniment."""
+    messages.info(request, "Ce passage est déjà enregistré : voici l'accompagnement (« Corriger » pour le modifier).")
+    url = reverse("mediation:detail", kwargs={"pk": accompagnement.pk})
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@never_cache  # Back / history must ask the server again (re-log guard), not show a cached blank form
 @login_required
 @require("mediation.log")
+@mds_required
 def commencer(request):
     """The logging screen: visitor, source and start time pre-filled; démarches added with htmx;
     « Terminer » saves everything at once (idempotent on the form's key)."""
-    _require_mds(request)
     mds = request.mds
     if request.method == "POST":
         form = AccompagnementForm(request.POST, mds=mds)
@@ -100,6 +115,8 @@ def commencer(request):
                     note=data["note"],
                     demarches=items,
                 )
+            except services.PassageDejaEnregistre as error:
+                return _deja_enregistre(request, error.accompagnement)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -115,7 +132,7 @@ def commencer(request):
             form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
         usager = form.cleaned_data.get("usager") if hasattr(form, "cleaned_data") else None
         context = _logging_context(request, form, blocs, usager=usager)
-        template = "mediation/_logging_form.html" if request.htmx else "mediation/commencer.html"
+        template = "mediation/commencer.html#formulaire" if request.htmx else "mediation/commencer.html"
         return render(request, template, context)
 
     now = timezone.localtime()
@@ -128,6 +145,9 @@ def commencer(request):
     timer_start = None
     passage = _passage_start(request, request.GET.get("passage", ""))
     if passage:
+        already = services.accompagnement_du_passage(passage=passage["passage"])
+        if already is not None:
+            return _deja_enregistre(request, already)
         initial["passage"] = passage["passage"].pk
         if passage["start"]:
             start = timezone.localtime(passage["start"])
@@ -143,7 +163,7 @@ def commencer(request):
     elif usager is None and not passage:
         initial["source"] = Source.ALLER_VERS
     form = AccompagnementForm(initial=initial, mds=mds)
-    postures = selectors.dernieres_postures(mediateur=request.user)
+    postures = selectors.dernieres_postures(usager=usager)
     blocs = []
     suite_id = request.GET.get("suite", "")
     if suite_id.isdigit():
@@ -152,29 +172,35 @@ def commencer(request):
             pk=suite_id,
         )
         blocs.append(Bloc(prefix=new_prefix(), demarche=suite.demarche, suite=suite, postures=postures))
-    return render(
-        request,
-        "mediation/commencer.html",
-        _logging_context(request, form, blocs, usager=usager, timer_start=timer_start),
-    )
+    context = _logging_context(request, form, blocs, usager=usager, timer_start=timer_start)
+    context["passage_info"] = passage["passage"] if passage else None
+    return render(request, "mediation/commencer.html", context)
 
 
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def recherche_demarches(request):
-    _require_mds(request)
     q = request.GET.get("q", "")[:80]
     results = selectors.rechercher_demarches(mds=request.mds, q=q)
     return render(request, "mediation/_resultats.html", {"resultats": results, "q": q})
 
 
+def _usager_du_bloc(request):
+    """The visitor of the logging screen (``usager`` added by mediation.js), scoped to the MDS."""
+    pk = request.GET.get("usager", "")
+    if not pk.isdigit():
+        return None
+    return Usager.objects.for_request(request).not_anonymized().filter(pk=pk).first()
+
+
 @login_required
 @require("mediation.log")
 @require_GET
+@mds_required
 def bloc_demarche(request, pk):
     """A démarche block with its default steps and the mediator's last posture for each step."""
-    _require_mds(request)
     demarche = get_object_or_404(Demarche.objects.select_related("organisme"), pk=pk, actif=True)
     suite = None
     if request.GET.get("suite", "").isdigit():
@@ -187,7 +213,7 @@ def bloc_demarche(request, pk):
         prefix=new_prefix(),
         demarche=demarche,
         suite=suite,
-        postures=selectors.dernieres_postures(mediateur=request.user),
+        postures=selectors.dernieres_postures(usager=_usager_du_bloc(request)),
     )
     context = {
         "bloc": bloc,
@@ -208,9 +234,10 @@ def ligne_etape(request):
     prefix, code = request.GET.get("p", ""), request.GET.get("code", "")
     if not prefix.isalnum() or code not in Etape.values:
         return HttpResponse(status=400)
-    posture = selectors.dernieres_postures(mediateur=request.user).get(code, Posture.AVEC)
+    posture = selectors.dernieres_postures(usager=_usager_du_bloc(request)).get(code, "")
     bloc = Bloc.__new__(Bloc)
     bloc.prefix, bloc.errors, bloc.consentement = prefix, {}, ""
+    bloc.suggestions = {code} if posture else set()
     context = {
         "bloc": bloc,
         "etape": (code, Etape(code).label, posture),
@@ -222,15 +249,74 @@ def ligne_etape(request):
 
 
 def _accompagnements(request):
-    return scoped(Accompagnement, request).select_related("usager", "mediateur")
+    return scoped(Accompagnement, request).select_related("usager", "mediateur", "passage__motif")
 
 
 @login_required
-@require("mediation.log")
+def liste(request):
+    """« Mes accompagnements » (tutors and directors: the whole MDS too), filtered and paginated,
+    so that an accompaniment — anonymous ones included — can be found, reopened, reprinted."""
+    peut_saisir, voit_tout = can(request.user, "mediation.log"), can(request.user, "mediation.view_all")
+    if not (peut_saisir or voit_tout):
+        raise PermissionDenied
+    if request.mds is None:
+        raise Http404("Aucune MDS")
+    form = AccompagnementFiltreForm(request.GET or None)
+    f = form.filtres() if request.GET else {}
+    tous = voit_tout and (f.get("tous") or not peut_saisir)
+    base = _accompagnements(request)
+    usagers = None
+    if f.get("q"):
+        usagers = search_usagers(Usager.objects.for_request(request).not_anonymized(), f["q"])
+        base = base.filter(usager__in=usagers)
+    qs = selectors.accompagnements(
+        base=base,
+        mediateur=None if tous else request.user,
+        du=f.get("du"),
+        au=f.get("au"),
+        anonymes=bool(f.get("anonymes")),
+    )
+    page = paginate(request, qs)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "mediation/liste.html",
+        {
+            "page_title": "Accompagnements de la MDS" if tous else "Mes accompagnements",
+            "page": page,
+            "form": form,
+            "tous": tous,
+            "voit_tout": voit_tout and peut_saisir,
+            "peut_saisir": peut_saisir,
+            "query_string": params.urlencode(),
+        },
+    )
+
+
+def _peut_voir(view):
+    """Accompaniment pages: mediators and tutors; directors read (mediation.view_all)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (can(request.user, "mediation.log") or can(request.user, "mediation.view_all")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.required_permission = "mediation.log"
+    return wrapped
+
+
+@login_required
+@_peut_voir
 def detail(request, pk):
     accompagnement = get_object_or_404(
         _accompagnements(request).prefetch_related(
-            "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
+            "demarches__demarche__organisme",
+            "demarches__etapes",
+            "demarches__pieces",
+            "demarches__orientations",
+            "demarches__revue__acquittee_par",
         ),
         pk=pk,
     )
@@ -242,6 +328,7 @@ def detail(request, pk):
             "acc": accompagnement,
             "recap": recap.recapitulatif(accompagnement),
             "envoi": notifications.envoi_recapitulatif(accompagnement),
+            "peut_saisir": can(request.user, "mediation.log"),
         },
     )
 
@@ -265,7 +352,7 @@ def recapitulatif_envoyer(request, pk):
 
 
 @login_required
-@require("mediation.log")
+@_peut_voir
 def recapitulatif(request, pk):
     accompagnement = get_object_or_404(
         _accompagnements(request).prefetch_related("demarches__demarche__organisme", "demarches__pieces"), pk=pk
@@ -303,6 +390,142 @@ def corriger(request, pk):
     )
 
 
+def _initial_correction(acc):
+    presets = {value for value, _ in DUREE_CHOICES if value != "autre"}
+    duree = str(acc.duree_minutes) if str(acc.duree_minutes) in presets else "autre"
+    return {
+        "cle": acc.cle,
+        "usager": acc.usager_id,
+        "passage": acc.passage_id,
+        "source": acc.source,
+        "date": acc.date,
+        "debut": acc.debut,
+        "duree": duree,
+        "duree_autre": acc.duree_minutes if duree == "autre" else None,
+        "type_lieu": acc.type_lieu,
+        "materiel": acc.materiel,
+        "note": acc.note,
+    }
+
+
+@never_cache
+@login_required
+@require("mediation.log")
+@mds_required
+def modifier(request, pk):
+    """Full correction (démarches, steps, postures, outcome and the sitting itself) on the logging
+    screen; the session log gets a superseding entry, the first version stays."""
+    acc = get_object_or_404(
+        _accompagnements(request).prefetch_related(
+            "demarches__demarche__organisme", "demarches__etapes", "demarches__pieces", "demarches__orientations"
+        ),
+        pk=pk,
+    )
+    url = reverse("mediation:modifier", kwargs={"pk": acc.pk})
+    if request.method == "POST":
+        form = AccompagnementForm(request.POST, mds=request.mds)
+        blocs, items, blocs_valid = parse_blocs(request.POST, mds=request.mds)
+        if form.is_valid() and blocs_valid:
+            data = form.cleaned_data
+            try:
+                services.corriger_accompagnement(
+                    accompagnement=acc,
+                    by=request.user,
+                    demarches=items,
+                    usager=data.get("usager"),
+                    date=data["date"],
+                    debut=data["debut"],
+                    duree_minutes=data["duree_minutes"],
+                    source=data["source"],
+                    type_lieu=data["type_lieu"],
+                    materiel=data["materiel"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, "Accompagnement corrigé (le journal garde la version précédente).")
+                detail_url = reverse("mediation:detail", kwargs={"pk": acc.pk})
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = detail_url
+                    return response
+                return redirect(detail_url)
+        if not blocs:
+            form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
+        elif not blocs_valid:
+            form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
+    else:
+        form = AccompagnementForm(initial=_initial_correction(acc), mds=request.mds)
+        blocs = [Bloc.depuis_realisee(realisee) for realisee in acc.demarches.all()]
+    context = _logging_context(request, form, blocs, usager=acc.usager)
+    context.update(
+        page_title="Corriger l'accompagnement",
+        form_action=url,
+        submit_label="Enregistrer la correction",
+        correction=acc,
+        ouvertes=[],
+    )
+    template = (
+        "mediation/commencer.html#formulaire"
+        if request.htmx and request.method == "POST"
+        else "mediation/commencer.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def usagers_choix(request):
+    """Search-as-you-type visitor picker (reference, first letters of a name, phone): a list of
+    radio buttons named ``name`` (8 at most), rendered into any form that chooses a visitor."""
+    if not (can(request.user, "usagers.view") and request.mds is not None):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:60]
+    name = request.GET.get("name", "usager")
+    name = name if name.isidentifier() else "usager"
+    found = []
+    if len(q) >= 2:
+        qs = search_usagers(Usager.objects.for_request(request).not_anonymized(), q)
+        found = list(qs.order_by("nom", "prenom", "reference")[:8])
+    return render(request, "mediation/_usager_choix.html", {"found": found, "q": q, "name": name})
+
+
+@login_required
+@require("mediation.log")
+@require_POST
+def rattacher(request, pk):
+    """Attach an anonymous accompaniment to an existing visitor, or to a record created now
+    (first name carried from the queue). The session log gets a superseding entry."""
+    acc = get_object_or_404(_accompagnements(request).select_related("passage"), pk=pk)
+    if acc.usager_id is not None:
+        messages.warning(request, "Cet accompagnement est déjà rattaché à une fiche.")
+        return redirect("mediation:detail", pk=acc.pk)
+    if request.POST.get("creer"):
+        form = NouvelleFicheForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("mediation:detail", pk=acc.pk)
+        try:
+            usager = create_usager(mds=request.mds, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("mediation:detail", pk=acc.pk)
+    else:
+        pk_usager = request.POST.get("usager", "")
+        usager = (
+            Usager.objects.for_request(request).not_anonymized().filter(pk=pk_usager).first()
+            if pk_usager.isdigit()
+            else None
+        )
+        if usager is None:
+            messages.error(request, "Choisissez la fiche de la personne dans la liste.")
+            return redirect("mediation:detail", pk=acc.pk)
+    services.corriger_accompagnement(accompagnement=acc, by=request.user, usager=usager)
+    messages.success(request, f"Accompagnement rattaché à la fiche {usager.reference}.")
+    return redirect("mediation:detail", pk=acc.pk)
+
+
 @login_required
 @require("mediation.log")
 def supprimer(request, pk):
@@ -329,8 +552,8 @@ def supprimer(request, pk):
 
 @login_required
 @require("mediation.review")
+@mds_required
 def revue(request):
-    _require_mds(request)
     base = (
         Revue.objects.for_request(request)
         .filter(Q(tuteur=request.user) | Q(tuteur__isnull=True))
@@ -344,7 +567,7 @@ def revue(request):
     )
     a_voir = base.filter(acquittee_le__isnull=True).order_by("created_at")
     vues = base.filter(acquittee_le__isnull=False).order_by("-acquittee_le")
-    page = Paginator(vues, 20).get_page(request.GET.get("page"))
+    page = paginate(request, vues)
     return render(
         request,
         "mediation/revue.html",
@@ -367,14 +590,34 @@ def revue_acquitter(request, pk):
     return redirect("mediation:revue")
 
 
+@login_required
+@require("mediation.log")
+@require_POST
+def revue_lue(request, pk):
+    """The intern marks her tutor's feedback as read (from her home or from the accompaniment)."""
+    item = get_object_or_404(
+        Revue.objects.for_request(request).filter(demarche_realisee__accompagnement__mediateur=request.user), pk=pk
+    )
+    try:
+        services.marquer_revue_lue(revue=item, stagiaire=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Retour marqué comme lu.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:home")
+    return redirect(target)
+
+
 # ------------------------------------------------------------------------------------------------
 # Orientations (hand-offs) and partners
 
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientations(request):
-    _require_mds(request)
     onglet = request.GET.get("onglet", "recues")
     if onglet == "envoyees":
         qs = selectors.orientations_envoyees(user=request.user, mds=request.mds)
@@ -384,7 +627,7 @@ def orientations(request):
     statut = request.GET.get("statut", "ouvertes")
     if statut == "ouvertes":
         qs = qs.exclude(statut=StatutOrientation.CLOSE)
-    page = Paginator(qs.order_by("-created_at"), 20).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-created_at"))
     return render(
         request,
         "mediation/orientations.html",
@@ -402,17 +645,21 @@ def orientations(request):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def orientation_nouvelle(request):
-    _require_mds(request)
     usagers = Usager.objects.for_request(request).not_anonymized().order_by("reference")
     initial = {
         "sens": SensOrientation.VERS_MEDIATION
-        if request.user.role == "travailleur_social"
+        if can(request.user, "mediation.orientations.equipe_ts")
         else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
     }
+    courant = None
     if request.GET.get("usager", "").isdigit():
-        initial["usager"] = get_object_or_404(usagers, pk=request.GET["usager"]).pk
+        courant = get_object_or_404(usagers, pk=request.GET["usager"])
+        initial["usager"] = courant.pk
     form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
+    if request.method == "POST" and request.POST.get("usager", "").isdigit():
+        courant = usagers.filter(pk=request.POST["usager"]).first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -422,14 +669,18 @@ def orientation_nouvelle(request):
         else:
             messages.success(request, "Orientation envoyée.")
             return redirect(reverse("mediation:orientations") + "?onglet=envoyees")
-    return render(request, "mediation/orientation_form.html", {"page_title": "Nouvelle orientation", "form": form})
+    return render(
+        request,
+        "mediation/orientation_form.html",
+        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant},
+    )
 
 
 @login_required
 @require("mediation.orientations")
 @require_POST
+@mds_required
 def orientation_statut(request, pk, statut):
-    _require_mds(request)
     recues = selectors.orientations_recues(user=request.user, mds=request.mds)
     envoyees = selectors.orientations_envoyees(user=request.user, mds=request.mds)
     orientation = recues.filter(pk=pk).first()
@@ -456,10 +707,10 @@ def orientation_statut(request, pk, statut):
 
 @login_required
 @require("mediation.orientations")
+@mds_required
 def partenaires(request):
-    _require_mds(request)
     qs = Partenaire.objects.for_request(request).order_by("-actif", "nom")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "mediation/partenaires.html",
@@ -469,8 +720,8 @@ def partenaires(request):
 
 @login_required
 @require("mediation.log")
+@mds_required
 def partenaire_form(request, pk=None):
-    _require_mds(request)
     instance = get_scoped_or_404(Partenaire, request, pk=pk) if pk else Partenaire(mds=request.mds)
     form = PartenaireForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import time
-import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from core.locks import try_advisory_lock
 
 from . import conf, registry
 from .backends import PermanentError, SendError, TransientError, get_sms_backend
@@ -35,7 +35,7 @@ from .timing import next_allowed
 
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = zlib.crc32(b"notifications.dispatch")
+LOCK_NAME = "notifications.dispatch"
 MAX_ATTEMPTS = 5
 # Delay before attempt n+1 after n failed attempts: 4, 8, 16, 32 min → the 5th attempt ~1 h after the 1st.
 BACKOFF_MINUTES = [4, 8, 16, 32]
@@ -59,26 +59,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
-@contextmanager
-def advisory_lock(key: int = LOCK_KEY):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-
-
 def dispatch_due(*, now: datetime | None = None, use_lock: bool = True, batch_size: int | None = None) -> Report:
     """One dispatcher run (what the beat task calls every minute)."""
     report = Report()
     if not use_lock:
         _run(report, now, batch_size)
         return report
-    with advisory_lock() as acquired:
+    with try_advisory_lock(LOCK_NAME) as acquired:
         if not acquired:
             report.locked_out = True
             return report

@@ -15,13 +15,13 @@ import io
 import os
 import time
 import uuid
-import zoneinfo
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+from core.dates import PARIS
+
 MARKER = "demo-departement"
 MDS_DEPARTEMENT = [
     ("AIX", "MDS d'Aix-en-Provence", "Aix-en-Provence", "13001"),
@@ -430,6 +430,9 @@ def _seed_mds(mds, mediators, rng, start, end, per_month):  # noqa: C901 — one
     copy_rows(JournalActivite, act_rows)
     copy_rows(JournalDemarche, jd_rows)
     copy_rows(JournalEtape, je_rows)
+    from mediation.sceau import sceller_en_attente
+
+    sceller_en_attente()  # seal the session-log rows written by COPY (mediation.sceau)
     copy_rows(RendezVous, rdv_rows)
     copy_rows(Passage, pas_rows)
     last_contact = {}

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+from core.dates import PARIS
+
 TYPES = {"mois": "Mois", "trimestre": "Trimestre", "12mois": "12 mois"}
 MOIS_FR = [
     "janvier",

@@ -17,12 +17,13 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.dates import PARIS
 from core.models import MDS, User
-from core.roles import Role
+from core.permissions import roles_with
 
 from . import charts, selectors
 from .models import Destinataire, Rapport
-from .periode import PARIS, Perimetre, Periode, libelle_mois
+from .periode import Perimetre, Periode, libelle_mois
 from .secrecy import LEGENDE
 
 logger = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def destinataires(rapport: Rapport) -> list[str]:
         return configured
     users = User.objects.filter(is_active=True)
     if rapport.mds_id:
-        users = users.filter(role=Role.DIRECTEUR, memberships__mds=rapport.mds)
+        users = users.filter(role__in=roles_with("pilotage.mds"), memberships__mds=rapport.mds)
     else:
-        users = users.filter(role=Role.COORDINATEUR)
+        users = users.filter(role__in=roles_with("pilotage.departement"))
     return sorted(set(users.values_list("email", flat=True)))

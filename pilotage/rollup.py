@@ -9,6 +9,7 @@ every 5 minutes from beat. Serialized by a transaction-level advisory lock."""
 
 from django.db import connection, transaction
 
+from core.locks import advisory_lock
 from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 
 from .models import ResumeActivite, ResumeDemarche
@@ -18,7 +19,7 @@ DEM = JournalDemarche._meta.db_table
 ETA = JournalEtape._meta.db_table
 RES = ResumeActivite._meta.db_table
 RDM = ResumeDemarche._meta.db_table
-LOCK = 4243
+LOCK = "pilotage.rollup"
 MARGE = 1000
 
 
@@ -37,7 +38,7 @@ def rafraichir() -> int:
         )
         if not cursor.fetchone()[0]:
             return 0
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+        advisory_lock(LOCK)
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RES}", [MARGE])
         last = cursor.fetchone()[0]
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])

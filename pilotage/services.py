@@ -13,10 +13,11 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.locks import try_advisory_lock
 from core.models import MDS
 
 from . import exports, rapports
@@ -25,7 +26,6 @@ from .periode import PARIS, libelle_mois
 from .rollup import rafraichir
 
 logger = logging.getLogger(__name__)
-VERROU_RAPPORT = 4242  # advisory-lock namespace of report production (second key: the report id)
 
 
 def preparer(*, mois: dt.date, mds: MDS | None, par=None) -> Rapport:
@@ -80,15 +80,10 @@ def preparer_perimes() -> list[Rapport]:
 def produire(*, rapport_id: int, declencheur: str = Declencheur.ECRAN, notifier: bool | None = None) -> Rapport | None:
     """Compute and store the report (idempotent: same data → same figures and hash; the previous
     version is kept). Returns None when another process is producing the same report right now."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [VERROU_RAPPORT, rapport_id])
-        if not cursor.fetchone()[0]:
+    with try_advisory_lock(f"pilotage.rapport:{rapport_id}") as acquired:
+        if not acquired:
             return None
-    try:
         return _produire(rapport_id, declencheur, notifier)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [VERROU_RAPPORT, rapport_id])
 
 
 def _avancer(rapport: Rapport, progression: int, etape: str, **fields) -> None:

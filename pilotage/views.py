@@ -4,15 +4,17 @@ Period and scope come from the query string (``pilotage.periode``); bad input fa
 default period with a French message. Staff never appear one by one for directors/coordinateurs:
 every figure is a total of a place (MDS) or of the Département."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.models import MDS
+from core.pagination import paginate
 from core.permissions import require
 
 from . import charts, exports, selectors, tasks
@@ -71,7 +73,8 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         "choix_mds": choix_mds,
         "mds_choisies": {m.code for m in perimetre.mds} if not perimetre.departement else set(),
         "url_name": url_name,
-        "coop_query": _query(periode, perimetre, coop=1),
+        "coop_csv_url": _coop_url(periode, perimetre, "csv"),
+        "coop_xlsx_url": _coop_url(periode, perimetre, "xlsx"),
     }
     return render(request, "pilotage/tableau_de_bord.html", context)
 
@@ -86,15 +89,18 @@ def _mois_choix(count: int = 36):
     return [(f"{m:%Y-%m}", libelle_mois(m)) for m in (first - relativedelta(months=k) for k in range(count))]
 
 
+def _coop_url(periode, perimetre, fmt: str) -> str:
+    """The Coop export lives in the interop app (docs/interop.md): same period and scope."""
+    params = {"du": periode.debut.isoformat(), "au": (periode.fin - timedelta(days=1)).isoformat()}
+    if not perimetre.departement and perimetre.mediateur is None:
+        params["mds"] = [m.code for m in perimetre.mds]
+    return f"{reverse(f'interop:export_coop_{fmt}')}?{urlencode(params, doseq=True)}"
+
+
 def _coop(request, perimetre):
-    from django.http import StreamingHttpResponse
-
-    from .coop import csv_coop
-
+    """Old links (``?coop=1``) keep working: redirect to the interop export."""
     periode, _ = periode_depuis(request.GET)
-    response = StreamingHttpResponse(csv_coop(periode, perimetre), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="activites_coop_{periode.type}_{periode.mois_param}.csv"'
-    return response
+    return redirect(_coop_url(periode, perimetre, "xlsx" if request.GET.get("coop") == "xlsx" else "csv"))
 
 
 def _perimetre_mds(request):
@@ -188,7 +194,6 @@ def _perimetres_possibles(user):
 @login_required
 @require("pilotage.reports")
 def rapports(request):
-    from django.core.paginator import Paginator
 
     from .models import Rapport
     from .periode import parse_mois
@@ -200,7 +205,7 @@ def rapports(request):
         erreur = "Mois invalide (AAAA-MM) : tous les rapports sont affichés."
     if mois:
         qs = qs.filter(mois=mois)
-    page = Paginator(qs.order_by("-mois", "mds__nom", "pk").distinct(), 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs.order_by("-mois", "mds__nom", "pk").distinct())
     context = {
         "page_title": "Rapports mensuels",
         "page": page,

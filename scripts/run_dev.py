@@ -1,17 +1,18 @@
-"""`make run`: migrate, seed demo data on first start, then run the web server, one Celery worker
-and beat together; Ctrl-C stops all of them (and the embedded servers this script started)."""
+"""`make run`: wait for the database, migrate, seed demo data on first start, then run the web
+server, one Celery worker and beat under a supervisor (core/supervisor.py): a process that exits is
+restarted with backoff (1 s, 2 s, 4 s … 30 s); Ctrl-C stops all of them (and the embedded servers)."""
 
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from core import devservers  # noqa: E402
+from core.supervisor import Program, Supervisor  # noqa: E402
 
 PY = sys.executable
 HOST = os.environ.get("HOST", "127.0.0.1")
@@ -27,8 +28,16 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     env["DATABASE_URL"] = devservers.database_url()
+    env["MIGRATION_DATABASE_URL"] = devservers.migration_database_url()
     env["REDIS_URL"] = devservers.redis_url()
     env["PYTHONUNBUFFERED"] = "1"
+    wait = float(os.environ.get("WAIT_FOR_DB_SECONDS", "120"))
+    if not devservers.wait_for_database(env["DATABASE_URL"], wait, log=print):
+        print(f"PostgreSQL ne répond toujours pas après {wait:.0f} s : abandon.", file=sys.stderr)
+        return 1
+    if not devservers.wait_for_redis(env["REDIS_URL"], wait):
+        print(f"Redis ne répond toujours pas après {wait:.0f} s : abandon.", file=sys.stderr)
+        return 1
     print("Base de données et Redis prêts" + (" (embarqués dans .data/)." if embedded else "."))
 
     manage("migrate", "--noinput", "-v", "0", env=env)
@@ -39,54 +48,33 @@ def main() -> int:
         manage("seed_demo", "--quiet-accounts", env=env)
         seeded.touch()
 
-    children = [
-        subprocess.Popen([PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=BASE_DIR, env=env),
-        subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "worker", "-c", "2", "-l", "INFO", "-n", "worker@%h"],
-            cwd=BASE_DIR,
-            env=env,
-        ),
-        subprocess.Popen(
-            [PY, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "--pidfile", ""], cwd=BASE_DIR, env=env
-        ),
-    ]
+    celery = [PY, "-m", "celery", "-A", "config"]
+    supervisor = Supervisor(
+        [
+            Program("web", [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], env, str(BASE_DIR)),
+            Program("worker", [*celery, "worker", "-c", "2", "-l", "INFO", "-n", "worker@%h"], env, str(BASE_DIR)),
+            Program("beat", [*celery, "beat", "-l", "INFO", "--pidfile", ""], env, str(BASE_DIR)),
+        ]
+    )
+    supervisor.start()
 
     from core.demo_accounts import accounts_table
 
     print("\n" + "=" * 72)
-    print(f"MDS connectée : http://{HOST}:{PORT}/   (santé : http://{HOST}:{PORT}/healthz)")
+    print(f"MDS connectée : http://{HOST}:{PORT}/   (état : http://{HOST}:{PORT}/healthz/ready)")
     print(accounts_table())
     print("Ctrl-C pour tout arrêter.")
     print("=" * 72 + "\n", flush=True)
 
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        if any(child.poll() is not None for child in children):
-            print("Un des processus s'est arrêté : arrêt de l'ensemble.", file=sys.stderr)
-            exit_code = 1
-            break
-        time.sleep(0.5)
-
-    for child in children:
-        if child.poll() is None:
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    signal.signal(signal.SIGINT, supervisor.request_stop)
+    signal.signal(signal.SIGTERM, supervisor.request_stop)
+    supervisor.run()
+    print("Arrêt demandé : arrêt des processus…", flush=True)
+    supervisor.stop()
     if embedded:
         devservers.stop()
     print("Tout est arrêté.")
-    return exit_code
+    return 0
 
 
 if __name__ == "__main__":

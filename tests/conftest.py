@@ -16,6 +16,24 @@ def pytest_sessionfinish(session, exitstatus):
     devservers.stop_if_started_here()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is created and migrated by the owner role; the tests then run as the
+    application role, like the web server and the worker (core/db_roles.py), so journal protections
+    are exercised by the real connection."""
+    from django.conf import settings
+
+    from core.db_roles import use_credentials
+
+    use_credentials(settings.DATABASE_APP)
+    from core import throttle
+
+    with django_db_blocker.unblock():
+        throttle.clear_all()  # login counters left in the test Redis by a previous run
+    yield
+    use_credentials(settings.DATABASE_OWNER)
+
+
 @pytest.fixture
 def mds_a(db):
     return MDSFactory(code="AAA", nom="MDS Alpha", commune="Marseille")
@@ -41,9 +59,9 @@ def client_for():
     """client_for(user) → a Django test client logged in as ``user``."""
 
     def make(user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        from tests.auth_helpers import login_client
+
+        return login_client(Client(), user)
 
     return make
 

@@ -19,8 +19,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.roles import Role
 
-OUR_NAMESPACES = {"core", "usagers", "accueil", "mediation", "ateliers", "pilotage", "notifications", "borne"}
-APPS = ["core", "usagers", "notifications", "accueil", "borne", "mediation", "ateliers", "pilotage"]
+OUR_NAMESPACES = {
+    "core",
+    "usagers",
+    "accueil",
+    "mediation",
+    "ateliers",
+    "pilotage",
+    "notifications",
+    "borne",
+    "interop",
+}
+APPS = ["core", "usagers", "notifications", "accueil", "borne", "mediation", "ateliers", "pilotage", "interop"]
 # Staff of MDS A who could reach these screens for their own MDS.
 ROLES = [Role.MEDIATEUR, Role.TUTEUR, Role.ACCUEIL, Role.TRAVAILLEUR_SOCIAL, Role.DIRECTEUR]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .enums import CanalContact, Equipement, Genre, Langue, StatutSocial, TrancheAge
 from .models import REFERENCE_ALPHABET, Usager
-from .services import reference_prefix, search_key
+from .parsing import reference_prefix, search_key
 
 PER_MDS = {"demo": 300, "departement": 2000}
 

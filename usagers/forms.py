@@ -3,6 +3,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from core.models import User
 
+from . import communes
 from .enums import CanalContact, Equipement
 from .models import Usager
 
@@ -103,6 +104,14 @@ class UsagerForm(AccessibleFormMixin, forms.ModelForm):
         if self.instance.pk:
             value = self.instance.internet_domicile
             self.initial["internet_domicile"] = "" if value is None else ("oui" if value else "non")
+        current = self.instance.commune_insee or ""  # a code from elsewhere already saved stays valid
+        self.fields["commune_insee"] = forms.ChoiceField(
+            label="Commune",
+            choices=communes.choices(current),
+            required=False,
+            help_text="Choisissez la commune par son nom (Marseille : par arrondissement si connu).",
+            error_messages={"invalid_choice": "Choisissez la commune dans la liste (code INSEE inconnu : %(value)s)."},
+        )
         for name in ("prenom", "nom", "email", "commune_insee", "note", *self.DEFAULTED):
             self.fields[name].required = False
         self._style_widgets()

@@ -1,17 +1,17 @@
-import hashlib
 import secrets
-from datetime import UTC
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.journal_hash import keyed_hash, timestamp
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from . import communes
+from .consultations import note_loaded
 from .enums import CanalContact, Equipement, Genre, Langue, OperationJournal, StatutSocial, TrancheAge
 
 # Unambiguous alphabet for references read aloud or copied by hand (no 0/O, 1/I/L).
@@ -102,6 +102,18 @@ class Usager(models.Model):
     def __str__(self):
         return self.reference
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every visitor the ORM loads during a staff request is noted for the access journal
+        (usagers.consultations: one journal write per request)."""
+        instance = super().from_db(db, field_names, values)
+        note_loaded(instance.pk)
+        return instance
+
+    @property
+    def commune_nom(self) -> str:
+        return communes.nom(self.commune_insee)
+
     @property
     def display_name(self) -> str:
         """What the desk sees: the name when known, else the pseudonymous reference."""
@@ -117,12 +129,18 @@ class AccesJournal(models.Model):
     """Access journal of visitor files (CNIL délibération 2021-122): who, when, which operation, which
     record (its pseudonymous reference only — never a personal value).
 
-    Append-only at the database level: an UPDATE always raises; a DELETE raises too unless it runs
-    inside ``pgtrigger.ignore(JOURNAL_DELETE_TRIGGER)``, which only the retention purge does
-    (``usagers.journal.purge_old_entries``). Each entry stores the hash of the previous one
-    (``hash_precedent``) and its own hash, computed under an advisory lock, so
-    ``manage.py verifier_journal`` finds the first altered or removed row."""
+    Append-only against the application itself (docs/securite.md): the application's database role
+    may only SELECT and INSERT; plain PL/pgSQL triggers refuse every UPDATE and TRUNCATE, and every
+    DELETE except the retention purge's (the owner-defined function ``usagers_purger_journal``,
+    entries older than six months only). Entries are numbered without gaps (``numero``) and chained
+    by a keyed hash (HMAC-SHA256, key outside the database); checkpoints (``core.PointDeControle``)
+    let ``manage.py verifier_journal`` detect edits, deletions (oldest included), truncation and a
+    chain recomputed without the key."""
 
+    APPEND_ONLY_JOURNAL = True
+    JOURNAL_NAME = "acces"
+
+    numero = models.BigIntegerField("numéro", unique=True)
     mds = models.ForeignKey(MDS, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,30 +166,12 @@ class AccesJournal(models.Model):
         verbose_name = "entrée du journal des accès"
         verbose_name_plural = "journal des accès"
         ordering = ["-id"]
-        triggers = [
-            pgtrigger.Protect(name="journal_no_update", operation=pgtrigger.Update),
-            pgtrigger.Protect(name="journal_no_delete", operation=pgtrigger.Delete),
-        ]
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.operation} {self.reference}"
 
     def compute_hash(self) -> str:
-        created = self.created_at.astimezone(UTC).isoformat(timespec="microseconds")
-        payload = "|".join(
-            str(v if v is not None else "")
-            for v in (
-                self.hash_precedent,
-                created,
-                self.mds_id,
-                self.acteur_id,
-                self.operation,
-                self.usager_pk,
-                self.reference,
-                self.nombre,
-            )
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-
-JOURNAL_DELETE_TRIGGER = "usagers.AccesJournal:journal_no_delete"
+        return keyed_hash(
+            "acces", self.numero, self.hash_precedent, timestamp(self.created_at), self.mds_id, self.acteur_id,
+            self.operation, self.usager_pk, self.reference, self.nombre,
+        )  # fmt: skip

@@ -1,20 +1,15 @@
-import os
-import re
-
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
-from phonenumber_field.phonenumber import to_python as to_phone
-
-from core.text_guard import normalize
 
 from . import hooks
+from .conf import journal_retention_months
 from .enums import CanalContact, OperationJournal
 from .journal import log_access, log_count, purge_old_entries
-from .models import Usager, new_reference_suffix
+from .models import Usager
+from .parsing import search_key
+from .selectors import expired_usagers, suggest_reference
 
 # Fields a visitor record may hold that identify the person: blanked by anonymization.
 IDENTIFYING_FIELDS = ["prenom", "nom", "telephone", "email", "commune_insee", "note", "recherche"]
@@ -37,45 +32,6 @@ EDITABLE_FIELDS = [
     "internet_domicile",
     "note",
 ]
-
-
-def _months_setting(name: str, default: int) -> int:
-    """A Django setting if defined, else the environment variable of the same name, else ``default``."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name) or default
-    return int(value)
-
-
-def retention_months() -> int:
-    """Months without contact after which a visitor is anonymized (domain brief §8: 2 years)."""
-    return _months_setting("USAGERS_RETENTION_MONTHS", 24)
-
-
-def journal_retention_months() -> int:
-    """Months the access journal is kept (CNIL délibération 2021-122: 6 to 12 months)."""
-    return _months_setting("JOURNAL_RETENTION_MONTHS", 12)
-
-
-def search_key(prenom: str, nom: str) -> str:
-    """Accent-free, lower-case "prenom nom" (the embedded PostgreSQL has no unaccent)."""
-    text = normalize(f"{prenom or ''} {nom or ''}")
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]", " ", text)).strip()[:130]
-
-
-def reference_prefix(mds) -> str:
-    prefix = re.sub(r"[^A-Z0-9]", "", (mds.code or "").upper())[:3]
-    return prefix or "USG"
-
-
-def suggest_reference(*, mds) -> str:
-    """A fresh pseudonymous reference for ``mds``, e.g. MAL-7F3K (31^4 ≈ 900 000 per MDS)."""
-    prefix = reference_prefix(mds)
-    for length in (4, 4, 4, 5, 6):
-        candidate = f"{prefix}-{new_reference_suffix(length)}"
-        if not Usager.objects.filter(mds=mds, reference=candidate).exists():
-            return candidate
-    return f"{prefix}-{new_reference_suffix(8)}"
 
 
 def _apply(usager: Usager, data: dict) -> None:
@@ -120,47 +76,6 @@ def update_usager(*, usager: Usager, user, **data) -> Usager:
     return usager
 
 
-def parse_phone(text: str):
-    """The E.164 form of ``text`` when it is a valid (French by default) phone number, else None."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
-    if not re.fullmatch(r"\+?\d{6,15}", digits):
-        return None
-    number = to_phone(digits, region="FR")
-    if number is None or not getattr(number, "is_valid", lambda: False)():
-        return None
-    return number.as_e164
-
-
-def search(queryset, query: str):
-    """Filter by reference (prefix), phone (exact) or name (word prefix on ``recherche``)."""
-    query = (query or "").strip()[:60]
-    if not query:
-        return queryset
-    condition = Q(reference__istartswith=query)
-    phone = parse_phone(query)
-    if phone:
-        condition |= Q(telephone=phone)
-    key = search_key(query, "")
-    if key:
-        condition |= Q(recherche__startswith=key) | Q(recherche__contains=f" {key}")
-    return queryset.filter(condition)
-
-
-def find_duplicates(*, mds, prenom="", nom="", telephone=None, exclude_pk=None):
-    """Existing records of the MDS with the same phone, or the same first name and last name."""
-    condition = Q()
-    if telephone:
-        condition |= Q(telephone=str(telephone))
-    if (prenom or "").strip() and (nom or "").strip():
-        condition |= Q(recherche=search_key(prenom, nom))
-    if not condition:
-        return Usager.objects.none()
-    qs = Usager.objects.for_mds(mds).not_anonymized().filter(condition)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.order_by("reference")[:5]
-
-
 @transaction.atomic
 def anonymize_usager(*, usager: Usager, user=None, journal=True) -> bool:
     """Irreversibly blank what identifies the visitor; keep the bands (statistics do not change).
@@ -179,19 +94,6 @@ def anonymize_usager(*, usager: Usager, user=None, journal=True) -> bool:
     if journal:
         log_access(user=user, mds=usager.mds, operation=OperationJournal.ANONYMISATION, usager=usager)
     return True
-
-
-def retention_cutoff(now=None):
-    return (now or timezone.now()) - relativedelta(months=retention_months())
-
-
-def expired_usagers(now=None):
-    cutoff = retention_cutoff(now)
-    return (
-        Usager.objects.not_anonymized()
-        .annotate(dernier=Coalesce("last_contact_at", "created_at"))
-        .filter(dernier__lt=cutoff)
-    )
 
 
 def apply_retention(*, now=None, batch_size: int = 500) -> int:

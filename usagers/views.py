@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,30 +10,24 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from core.pagination import paginate
 from core.permissions import can, require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 
-from . import hooks, rights, services
+from . import hooks, rights, selectors, services
 from .enums import Equipement, OperationJournal
 from .forms import JournalFilterForm, UsagerForm
 from .journal import log_access
 from .models import AccesJournal, Usager
 
-PAGE_SIZE = 25
-
-
-def _no_mds(request):
-    return render(request, "core/no_mds.html", {"page_title": "Aucune MDS"}, status=403)
-
 
 @login_required
 @require("usagers.view")
+@mds_required
 def liste(request):
-    if request.mds is None:
-        return _no_mds(request)
     query = (request.GET.get("q") or "").strip()[:60]
-    usagers = services.search(scoped(Usager, request).not_anonymized(), query).order_by("-updated_at", "reference")
-    page = Paginator(usagers, PAGE_SIZE).get_page(request.GET.get("page"))
+    usagers = selectors.search(scoped(Usager, request).not_anonymized(), query).order_by("-updated_at", "reference")
+    page = paginate(request, usagers)
     return render(
         request,
         "usagers/liste.html",
@@ -51,18 +45,17 @@ def liste(request):
 @login_required
 @require("usagers.edit")
 @require_http_methods(["GET", "POST"])
+@mds_required
 def nouveau(request):
-    if request.mds is None:
-        return _no_mds(request)
     form = UsagerForm(
-        request.POST or None, mds=request.mds, initial={"reference": services.suggest_reference(mds=request.mds)}
+        request.POST or None, mds=request.mds, initial={"reference": selectors.suggest_reference(mds=request.mds)}
     )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         if not request.POST.get("confirmer_doublon"):
             duplicates = list(
-                services.find_duplicates(
+                selectors.find_duplicates(
                     mds=request.mds, prenom=data["prenom"], nom=data["nom"], telephone=data["telephone"]
                 )
             )
@@ -133,10 +126,9 @@ def modifier(request, pk):
 
 @login_required
 @require("usagers.journal")
+@mds_required
 def journal(request):
     """Director's read-only view of the access journal of their MDS (nobody can edit it)."""
-    if request.mds is None:
-        return _no_mds(request)
     form = JournalFilterForm(request.GET or None, mds=request.mds)
     entries = scoped(AccesJournal, request).select_related("acteur").order_by("-id")
     filters = {}
@@ -148,7 +140,7 @@ def journal(request):
         if form.cleaned_data["acteur"]:
             entries = entries.filter(acteur=form.cleaned_data["acteur"])
             filters["acteur"] = form.cleaned_data["acteur"].pk
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=2 * settings.PAGE_SIZE)  # a denser list
     return render(
         request,
         "usagers/journal.html",

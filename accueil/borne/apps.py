@@ -12,6 +12,6 @@ class BorneConfig(AppConfig):
         # Appointment messages (accueil.notifications) carry the kiosk's signed confirm/cancel link.
         from accueil.notifications import register_link_builder
 
-        from .flows import lien_annulation
+        from .tokens import lien_annulation
 
         register_link_builder(lien_annulation)

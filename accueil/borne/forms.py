@@ -41,22 +41,22 @@ class TagsForm(forms.Form):
 
 class PrenomForm(forms.Form):
     prenom = forms.CharField(
-        label=_("Votre prénom ou vos initiales"),
+        label=_("Votre prénom"),
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false", "class": "borne-champ"}
         ),
-        error_messages={"required": _("Écrivez votre prénom ou vos initiales.")},
+        error_messages={"required": _("Écrivez votre prénom.")},
     )
 
     def clean_prenom(self):
         value = " ".join(self.cleaned_data["prenom"].split())
         if any(ch.isdigit() for ch in value) or "@" in value:
-            raise forms.ValidationError(_("Écrivez seulement un prénom ou des initiales."))
+            raise forms.ValidationError(_("Écrivez seulement votre prénom, sans chiffres."))
         try:
             FreeTextGuard(max_length=40)(value)
         except forms.ValidationError as error:
-            raise forms.ValidationError(_("Écrivez seulement un prénom ou des initiales.")) from error
+            raise forms.ValidationError(_("Écrivez seulement votre prénom, sans chiffres.")) from error
         return value
 
 

@@ -113,3 +113,64 @@ class CodeReservation(models.Model):
 
     def __str__(self):
         return f"Code du rendez-vous {self.rendez_vous_id}"
+
+
+# Kiosk screens named on the desk when a help request comes from them (url name → French label).
+ECRANS = {
+    "accueil": "accueil de la borne",
+    "rdv": "rendez-vous : motif",
+    "rdv_jour": "rendez-vous : jour",
+    "rdv_heure": "rendez-vous : heure",
+    "rdv_prenom": "rendez-vous : prénom",
+    "rdv_rappel": "rendez-vous : rappel",
+    "rdv_telephone": "rendez-vous : téléphone",
+    "rdv_confirmation": "rendez-vous noté",
+    "arrivee": "j'ai un rendez-vous",
+    "arrivee_code": "arrivée : code",
+    "arrivee_liste": "arrivée : liste des heures",
+    "arrivee_ticket": "arrivée notée",
+    "ticket": "sans rendez-vous : motif",
+    "ticket_numero": "numéro de ticket",
+    "avis": "avis",
+    "avis_tags": "avis : précisions",
+    "avis_merci": "avis : merci",
+}
+
+
+class DemandeAideQuerySet(MDSScopedQuerySet):
+    def ouvertes(self):
+        return self.filter(prise_le__isnull=True, annulee_le__isnull=True)
+
+
+class DemandeAide(models.Model):
+    """« Demander à l'accueil » touched on a kiosk: which kiosk, from which screen, when — nothing
+    about the person. Open until someone of the desk taps « J'y vais »."""
+
+    mds = models.ForeignKey(MDS, on_delete=models.CASCADE, related_name="demandes_aide", verbose_name="MDS")
+    borne = models.ForeignKey(Borne, on_delete=models.CASCADE, related_name="demandes_aide", verbose_name="borne")
+    ecran = models.CharField("écran de la borne", max_length=40, blank=True, default="")
+    creee_le = models.DateTimeField("demandée le", default=timezone.now)
+    prise_le = models.DateTimeField("prise en charge le", null=True, blank=True)
+    prise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = DemandeAideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'aide de la borne"
+        verbose_name_plural = "demandes d'aide de la borne"
+        ordering = ["creee_le"]
+        indexes = [models.Index(fields=["mds", "prise_le", "creee_le"], name="demande_aide_ouverte_idx")]
+
+    def __str__(self):
+        return f"Demande d'aide {self.pk} ({self.borne_id})"
+
+    @property
+    def ecran_libelle(self) -> str:
+        return ECRANS.get(self.ecran, "")
+
+    @property
+    def ouverte(self) -> bool:
+        return self.prise_le is None and self.annulee_le is None

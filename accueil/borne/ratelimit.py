@@ -5,17 +5,21 @@ Limits are configurable with ``BORNE_RATE_LIMITS`` in settings, e.g. ``{"reserva
 from django.conf import settings
 from django.core.cache import cache
 
+from core.outage import CACHE_DOWN, cache_unavailable
+
 DEFAULT_LIMITS = {
     # per kiosk device
     "reservation": "30/h",
     "ticket": "60/h",
     "arrivee": "60/h",
     "avis": "120/h",
+    "aide": "12/h",
     # per IP address (several tablets may share one address behind the MDS router)
     "reservation_ip": "60/h",
     "ticket_ip": "120/h",
     "arrivee_ip": "120/h",
     "avis_ip": "240/h",
+    "aide_ip": "30/h",
     "recherche": "30/10m",
     "annulation_ip": "20/10m",
     "appairage_ip": "10/10m",
@@ -39,12 +43,16 @@ def hit(scope: str, key: str) -> bool:
     """Count one action; False when the limit of ``scope`` is exceeded for ``key``."""
     count, period = limit_for(scope)
     cache_key = f"borne:rl:{scope}:{key}"
-    if cache.add(cache_key, 1, timeout=period):
-        return True
     try:
-        value = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=period)
+        if cache.add(cache_key, 1, timeout=period):
+            return True
+        try:
+            value = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=period)
+            return True
+    except CACHE_DOWN:  # Redis down: the kiosk keeps working, unlimited until it is back
+        cache_unavailable("limite de fréquence")
         return True
     return value <= count
 

@@ -1,15 +1,32 @@
-"""Writes of the kiosk app: devices (create, pairing, revocation) and anonymous feedback."""
+"""Writes of the kiosk app: devices (create, pairing, revocation), anonymous feedback, and the
+kiosk flows on top of the reception services (same locks, same rules as the desk): booking with a
+booking code, check-in, walk-in ticket, cancellation through the signed link."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accueil import services as accueil_services
+from accueil.enums import CanalRappel, CanalReservation, SourcePassage
+from accueil.models import Passage
 from core.models import MDS
 
-from . import codes
+from . import codes, selectors
 from .enums import AvisTag, Ressenti
-from .models import Avis, Borne, hash_secret
+from .models import Avis, Borne, CodeReservation, DemandeAide, hash_secret
+
+SlotTaken = accueil_services.SlotTaken
+BookingError = accueil_services.BookingError
+QueueError = accueil_services.QueueError
+
+
+class AccueilFerme(QueueError):
+    """No walk-in ticket while the MDS is closed (outside opening hours, closure, public holiday)."""
+
+    def __init__(self):
+        super().__init__("L'accueil est fermé : pas de ticket pour le moment.")
+
 
 PAIRING_VALIDITY = timedelta(hours=24)
 
@@ -82,6 +99,7 @@ def revoquer_borne(*, borne: Borne) -> Borne:
     return borne
 
 
+@transaction.atomic
 def enregistrer_avis(*, mds: MDS, ressenti: int, tags: list[str] | None = None) -> Avis:
     """Store one anonymous opinion for today in this MDS (nothing else: no time, no device)."""
     avis = Avis(
@@ -93,3 +111,90 @@ def enregistrer_avis(*, mds: MDS, ressenti: int, tags: list[str] | None = None) 
     avis.full_clean()
     avis.save()
     return avis
+
+
+# --- Kiosk flows ---------------------------------------------------------------------------------
+
+
+def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = "", langue: str = "fr", now=None):
+    """Book through ``accueil.services.book_appointment`` (agenda row lock) and attach a booking
+    code in the same transaction. Returns (rendez_vous, code). Raises SlotTaken/BookingError."""
+    with transaction.atomic():
+        rdv = accueil_services.book_appointment(
+            mds=borne.mds,
+            motif=motif,
+            start=debut,
+            channel=CanalReservation.BORNE,
+            reminder_channel=CanalRappel.SMS if telephone else CanalRappel.AUCUN,
+            prenom_ou_initiales=prenom_ou_initiales,
+            telephone=telephone,
+            now=now,
+        )
+        if langue != rdv.langue:
+            # The language of the kiosk screens: the reminder link's page opens in it.
+            rdv.langue = langue
+            rdv.full_clean(exclude=["usager", "mediateur", "reserve_par", "motif", "mds"])
+            rdv.save(update_fields=["langue"])
+        for _ in range(10):
+            code = codes.random_code(codes.BOOKING_CODE_LENGTH)
+            try:
+                with transaction.atomic():
+                    CodeReservation.objects.create(rendez_vous=rdv, code=code)
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 10 collisions in 7.8e10 codes
+            raise BookingError("Impossible de créer un code de réservation.")
+    return rdv, code
+
+
+@transaction.atomic
+def enregistrer_arrivee(*, rendez_vous, now=None) -> Passage:
+    return accueil_services.check_in(rendez_vous=rendez_vous, now=now)
+
+
+@transaction.atomic
+def prendre_ticket(*, borne, motif=None, now=None) -> Passage:
+    """A walk-in ticket, only while the MDS is open (raises AccueilFerme otherwise)."""
+    if not selectors.ouverture(mds=borne.mds, now=now).ouvert:
+        raise AccueilFerme()
+    return accueil_services.register_arrival(mds=borne.mds, motif=motif, source=SourcePassage.BORNE, now=now)
+
+
+@transaction.atomic
+def annuler_par_lien(*, rendez_vous, now=None):
+    return accueil_services.cancel_appointment(rendez_vous=rendez_vous, by_visitor=True, now=now)
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demander_aide(*, borne: Borne, ecran: str = "", now=None) -> DemandeAide:
+    """« Demander à l'accueil »: one open request per kiosk (a second tap returns the open one)."""
+    now = now or timezone.now()
+    borne = Borne.objects.select_for_update().get(pk=borne.pk)  # two taps at once: one request
+    ouverte = DemandeAide.objects.filter(borne=borne).ouvertes().first()
+    if ouverte is not None:
+        return ouverte
+    demande = DemandeAide(mds=borne.mds, borne=borne, ecran=(ecran or "")[:40], creee_le=now)
+    demande.full_clean()
+    demande.save()
+    return demande
+
+
+@transaction.atomic
+def prendre_en_charge(*, demande: DemandeAide, par, now=None) -> DemandeAide:
+    """« J'y vais »: the first person who taps it takes the request (later taps change nothing)."""
+    demande = DemandeAide.objects.select_for_update().get(pk=demande.pk)
+    if demande.ouverte:
+        demande.prise_le = now or timezone.now()
+        demande.prise_par = par
+        demande.save(update_fields=["prise_le", "prise_par"])
+    return demande
+
+
+@transaction.atomic
+def annuler_demandes_aide(*, borne: Borne, now=None) -> int:
+    """The visitor left (end of the flow, inactivity): their open request is no longer waited for."""
+    return DemandeAide.objects.filter(borne=borne).ouvertes().update(annulee_le=now or timezone.now())

@@ -13,6 +13,9 @@ urlpatterns = [
     path("avis/", views.avis_ressenti, name="avis"),
     path("avis/precisions/", views.avis_tags, name="avis_tags"),
     path("avis/merci/", views.avis_merci, name="avis_merci"),
+    # Help requests, on the desk
+    path("demandes-aide/", views.demandes_aide, name="demandes_aide"),
+    path("demandes-aide/<int:pk>/j-y-vais/", views.demande_aide_prendre, name="demande_aide_prendre"),
     # Pairing a tablet (public, one-time code)
     path("appairer/", views.appairer, name="appairer"),
     # Director screens
@@ -37,4 +40,5 @@ urlpatterns += [
     path("ticket/", views_parcours.ticket, name="ticket"),
     path("ticket/numero/", views_parcours.ticket_numero, name="ticket_numero"),
     path("a/<str:jeton>", views_parcours.annulation, name="annulation"),  # short: sent by SMS
+    path("a/<str:jeton>/agenda.ics", views_parcours.annulation_ics, name="annulation_ics"),
 ]

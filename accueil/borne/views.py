@@ -3,31 +3,34 @@
 from datetime import timedelta
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagination import paginate
 from core.permissions import require
-from core.scoping import get_scoped_or_404, scoped
+from core.scoping import get_scoped_or_404, mds_required, scoped
 
-from . import credentials, ratelimit, services
+from . import credentials, ratelimit, selectors, services
 from .codes import format_code
 from .decorators import LANGUES, SESSION_LANGUE, kiosk_view, public_kiosk_view
 from .enums import AvisTag, Ressenti
 from .forms import AppairageForm, BorneForm, RessentiForm, TagsForm
-from .models import Avis, Borne
+from .models import Avis, Borne, DemandeAide
 
 SESSION_AVIS = "borne_avis"
 SESSION_CODE_CLAIR = "borne_code_clair"
+SESSION_AIDE = "borne_aide"
 
 PICTOS_RESSENTI = {Ressenti.CONTENT: "content", Ressenti.MOYEN: "moyen", Ressenti.PAS_CONTENT: "pas-content"}
 PICTOS_TAGS = {
@@ -41,7 +44,10 @@ PICTOS_TAGS = {
 
 def _kiosk(request, template, context=None, status=200):
     context = {"borne": request.borne, "mds": request.borne.mds, **(context or {})}
+    match = getattr(request, "resolver_match", None)
+    context.setdefault("ecran", match.url_name if match else "")
     context.setdefault("retour_url", reverse("borne:accueil"))
+    context.setdefault("borne_inactivite", getattr(settings, "BORNE_INACTIVITE", (60, 90)))
     if context.get("etapes"):
         context["etapes_range"] = range(1, context["etapes"] + 1)
     return render(request, template, context, status=status)
@@ -54,13 +60,15 @@ def _too_many(request):
 # --- Home, language, reset, help ------------------------------------------------------------------
 
 
-def _tiles():
+def _tiles(ouvert=True):
     tiles = [
-        ("borne:rdv", "calendrier", _("Prendre un rendez-vous")),
-        ("borne:arrivee", "rendez-vous", _("J'ai un rendez-vous")),
+        ("borne:rdv", "prendre-rdv", _("Prendre un rendez-vous")),
+        ("borne:arrivee", "arrivee", _("J'ai un rendez-vous")),
         ("borne:ticket", "ticket", _("Je n'ai pas de rendez-vous")),
         ("borne:avis", "avis", _("Donner mon avis")),
     ]
+    if not ouvert:  # closed: booking only (no ticket, no check-in, no waiting estimate)
+        tiles = tiles[:1]
     result = []
     for name, picto, label in tiles:
         try:
@@ -78,10 +86,17 @@ def accueil(request):
         {"code": "en", "nom": "English", "picto": "langue-en"},
         {"code": "ar", "nom": "العربية", "picto": "langue-ar"},
     ]
+    ouverture = selectors.ouverture(mds=request.borne.mds)
     return _kiosk(
         request,
         "borne/accueil.html",
-        {"page_title": _("Bienvenue"), "tiles": _tiles(), "langues": langues, "est_accueil": True},
+        {
+            "page_title": _("Bienvenue"),
+            "tiles": _tiles(ouverture.ouvert),
+            "ouverture": ouverture,
+            "langues": langues,
+            "est_accueil": True,
+        },
     )
 
 
@@ -97,7 +112,10 @@ def langue(request):
 @kiosk_view
 @require_POST
 def recommencer(request):
-    """Wipe everything typed on the kiosk (session) and go back to the French home screen."""
+    """End of a flow (« Terminer », « Retour à l'accueil », inactivity): wipe everything of this
+    visitor on the kiosk (session: answers, confirmation, language, help request) and show the
+    French home screen. The confirmation pages then redirect to the home screen."""
+    services.annuler_demandes_aide(borne=request.borne)
     request.session.flush()
     return redirect("borne:accueil")
 
@@ -110,9 +128,25 @@ def jeton(request):
 
 
 @kiosk_view
-@require_GET
+@require_http_methods(["GET", "POST"])
 def aide(request):
-    return _kiosk(request, "borne/aide.html", {"page_title": _("Demander à l'accueil"), "est_aide": True})
+    """« Demander à l'accueil »: POST creates the help request (kiosk, screen, time) shown on the
+    desk; GET shows its state (« On a prévenu l'accueil » → « Quelqu'un arrive »)."""
+    if request.method == "POST":
+        ecran = (request.POST.get("depuis") or "")[:40]
+        if ratelimit.allowed(request, "aide"):
+            demande = services.demander_aide(borne=request.borne, ecran=ecran)
+            request.session[SESSION_AIDE] = demande.pk
+        else:  # too many requests from this kiosk: the screen still says where to go
+            request.session.pop(SESSION_AIDE, None)
+        return redirect("borne:aide")
+    demande = selectors.demande_aide_de_la_borne(borne=request.borne, pk=request.session.get(SESSION_AIDE))
+    context = {"page_title": _("Demander à l'accueil"), "est_aide": True, "demande": demande}
+    if request.htmx and request.GET.get("partial") == "1":
+        if demande is not None and demande.ouverte and request.GET.get("etat") == "attente":
+            return HttpResponse(status=204)  # nothing new: htmx keeps the screen (and the focus) as it is
+        return _kiosk(request, "borne/_aide_etat.html", context)
+    return _kiosk(request, "borne/aide.html", context)
 
 
 # --- Donner mon avis ------------------------------------------------------------------------------
@@ -200,16 +234,11 @@ def appairer(request):
 # --- Director screens -----------------------------------------------------------------------------
 
 
-def _no_mds(request):
-    return render(request, "core/no_mds.html", status=403)
-
-
 @login_required
 @require("accueil.bornes")
 @require_http_methods(["GET", "POST"])
+@mds_required
 def gestion(request):
-    if request.mds is None:
-        return _no_mds(request)
     form = BorneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         borne, code = services.creer_borne(mds=request.mds, nom=form.cleaned_data["nom"], par=request.user)
@@ -217,7 +246,7 @@ def gestion(request):
         messages.success(request, f"Borne « {borne.nom} » créée. Activez-la sur la tablette avec le code ci-dessous.")
         return redirect("borne:gestion_detail", pk=borne.pk)
     bornes = scoped(Borne, request).order_by("revoquee_le", "nom")
-    page = Paginator(bornes, 20).get_page(request.GET.get("page"))
+    page = paginate(request, bornes)
     depuis = timezone.localdate() - timedelta(days=29)
     avis = dict(
         scoped(Avis, request)
@@ -279,3 +308,42 @@ def gestion_revoquer(request, pk):
         messages.success(request, f"La borne « {borne.nom} » est révoquée. Elle ne fonctionne plus.")
         return redirect("borne:gestion")
     return render(request, "borne/gestion_revoquer.html", {"borne": borne, "page_title": "Révoquer une borne"})
+
+
+# --- Help requests on the desk ----------------------------------------------------------------
+
+
+@login_required
+@require("accueil.queue")
+@require_GET
+def demandes_aide(request):
+    """The open help requests of the current MDS (fragment polled by the queue page and home)."""
+    response = render(
+        request,
+        "borne/_demandes_aide_liste.html",
+        {"demandes": selectors.demandes_aide_ouvertes(mds=request.mds), "next": request.GET.get("next", "")},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require("accueil.queue")
+@require_POST
+def demande_aide_prendre(request, pk):
+    """« J'y vais »: the kiosk then shows « Quelqu'un arrive »."""
+    demande = get_scoped_or_404(DemandeAide, request, pk=pk)
+    demande = services.prendre_en_charge(demande=demande, par=request.user)
+    if request.htmx:
+        return render(
+            request,
+            "borne/_demandes_aide_liste.html",
+            {"demandes": selectors.demandes_aide_ouvertes(mds=request.mds), "next": request.POST.get("next", "")},
+        )
+    messages.success(request, f"Vous allez voir la personne à la borne « {demande.borne.nom} ».")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accueil:file")
+    return redirect(target)

@@ -1,25 +1,30 @@
 """The three kiosk flows built on the reception services: book a slot, check in, take a ticket;
 and the public cancellation page of the reminder link."""
 
+import contextlib
 import secrets
 import time
 from datetime import date, datetime
 
 import segno
 from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accueil.calendar import PARIS
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
+from core.dates import PARIS
+from core.outage import CACHE_DOWN, cache_unavailable
 
-from . import flows, ratelimit
+from . import ratelimit, selectors, services, tokens
 from .codes import format_code
-from .decorators import kiosk_view
+from .decorators import LANGUES, kiosk_view
 from .forms import CodeForm, PrenomForm, TelephoneForm
 from .views import _kiosk, _too_many
 
@@ -57,16 +62,23 @@ def une_seule_fois(request, action):
     confirmation to show) or a response (a refusal, which may be retried)."""
     jeton = (request.POST.get("jeton") or "")[:40]
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
-    if not jeton or cache.add(key, "en_cours", 300):
+    try:
+        first = not jeton or cache.add(key, "en_cours", 300)
+    except CACHE_DOWN:  # Redis down: no double-tap guard (the booking's row locks still hold)
+        cache_unavailable("garde double envoi")
+        return action()
+    if first:
         try:
             result = action()
         except Exception:
-            cache.delete(key)
+            with contextlib.suppress(*CACHE_DOWN):
+                cache.delete(key)
             raise
-        if isinstance(result, dict):
-            cache.set(key, result, 300)
-        else:
-            cache.delete(key)
+        with contextlib.suppress(*CACHE_DOWN):
+            if isinstance(result, dict):
+                cache.set(key, result, 300)
+            else:
+                cache.delete(key)
         return result
     for _attempt in range(50):
         value = cache.get(key)
@@ -86,23 +98,32 @@ def deja_fait(request):
         return None
     key = f"borne:envoi:{request.borne.pk}:{jeton}"
     for _attempt in range(50):
-        value = cache.get(key)
+        try:
+            value = cache.get(key)
+        except CACHE_DOWN:
+            cache_unavailable("garde double envoi")
+            return None
         if value is None or isinstance(value, dict):
             return value
         time.sleep(0.1)
     return None
 
 
-def _fin(request, result):
+def _vers_page_finale(request, result):
     if isinstance(result, dict):
         request.session[SESSION_FAIT] = result
         return redirect(result["url"])
     return result
 
 
-def _fait(request, kind):
+def _parcours_deja_fait(request, kind):
+    """The result to confirm, shown once: reading it removes it from the session, so reloading the
+    page, Back or the history after « Terminer » land on the home screen."""
     fait = request.session.get(SESSION_FAIT) or {}
-    return fait if fait.get("type") == kind else None
+    if fait.get("type") != kind:
+        return None
+    del request.session[SESSION_FAIT]
+    return fait
 
 
 def _qr(text):
@@ -121,23 +142,33 @@ def _save_state(request, state):
 
 
 def _motif(request, state):
-    return flows.motifs_borne(request.borne.mds).filter(pk=state.get("motif")).first()
+    return selectors.motifs_borne(request.borne.mds).filter(pk=state.get("motif")).first()
 
 
-def _etape(n, total=5):
+def _etape(n, total=6):
+    """Booking: 1 motif, 2 day, 3 time, 4 first name, 5 reminder, (6 phone,) then the confirmation
+    as the last step — 6 steps without SMS, 7 with."""
     return {"etape": n, "etapes": total}
+
+
+def _tuiles_motifs(request, motifs):
+    tiles = []
+    for m in motifs:
+        label, lang = m.libelle_traduit(request.LANGUAGE_CODE)
+        tiles.append({"value": m.pk, "label": label, "lang": lang, "picto": picto_motif(m)})
+    return tiles
 
 
 @kiosk_view
 @require_http_methods(["GET", "POST"])
 def rdv(request):
-    motifs = list(flows.motifs_borne(request.borne.mds))
+    motifs = list(selectors.motifs_borne(request.borne.mds))
     if request.method == "POST":
         chosen = next((m for m in motifs if str(m.pk) == request.POST.get("motif")), None)
         if chosen is not None:
             _save_state(request, {"motif": chosen.pk})
             return redirect("borne:rdv_jour")
-    tiles = [{"value": m.pk, "label": m.libelle, "picto": picto_motif(m)} for m in motifs]
+    tiles = _tuiles_motifs(request, motifs)
     return _kiosk(
         request,
         "borne/rdv_motif.html",
@@ -152,7 +183,7 @@ def rdv_jour(request):
     motif = _motif(request, state)
     if motif is None:
         return redirect("borne:rdv")
-    jours = flows.jours_libres(mds=request.borne.mds, motif=motif)
+    jours = selectors.jours_libres(mds=request.borne.mds, motif=motif)
     if request.method == "POST":
         chosen = next((d for d in jours if d.isoformat() == request.POST.get("jour")), None)
         if chosen is not None:
@@ -176,7 +207,7 @@ def rdv_jour(request):
 @require_http_methods(["GET", "POST"])
 def rdv_heure(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     motif = _motif(request, state)
     if motif is None or not state.get("jour"):
@@ -184,9 +215,9 @@ def rdv_heure(request):
     mds = request.borne.mds
     if state.get("pris"):
         # The chosen time has just been taken: offer the next free slots (any day).
-        slots = flows.prochains_creneaux(mds=mds, motif=motif, apres=datetime.fromisoformat(state["pris"]))
+        slots = selectors.prochains_creneaux(mds=mds, motif=motif, apres=datetime.fromisoformat(state["pris"]))
     else:
-        slots = flows.heures_libres(mds=mds, motif=motif, jour=date.fromisoformat(state["jour"]))
+        slots = selectors.heures_libres(mds=mds, motif=motif, jour=date.fromisoformat(state["jour"]))
     if request.method == "POST":
         chosen = next((s for s in slots if s.debut.isoformat() == request.POST.get("debut")), None)
         if chosen is not None:
@@ -232,7 +263,7 @@ def rdv_prenom(request):
 @require_http_methods(["GET", "POST"])
 def rdv_rappel(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -259,7 +290,7 @@ def rdv_rappel(request):
 @require_http_methods(["GET", "POST"])
 def rdv_telephone(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -276,7 +307,7 @@ def rdv_telephone(request):
             "form": form,
             "jeton": _jeton(),
             "retour_url": reverse("borne:rdv_rappel"),
-            **_etape(5),
+            **_etape(6, 7),
         },
     )
 
@@ -291,14 +322,15 @@ def _reserver(request):
             return _too_many(request)
         debut = datetime.fromisoformat(state["debut"])
         try:
-            rdv, code = flows.reserver(
+            rdv, code = services.reserver(
                 borne=request.borne,
                 motif=motif,
                 debut=debut,
                 prenom_ou_initiales=state["prenom"],
                 telephone=state.get("telephone", ""),
+                langue=request.LANGUAGE_CODE,
             )
-        except flows.BookingError:
+        except services.BookingError:
             # Taken by someone else in the meantime (or no longer bookable): offer the next slots.
             state["pris"] = debut.isoformat()
             _save_state(request, state)
@@ -306,13 +338,13 @@ def _reserver(request):
         request.session.pop(SESSION_RDV, None)
         return {"type": "rdv", "pk": rdv.pk, "code": code, "url": reverse("borne:rdv_confirmation")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
 @require_GET
 def rdv_confirmation(request):
-    fait = _fait(request, "rdv")
+    fait = _parcours_deja_fait(request, "rdv")
     rdv = fait and RendezVous.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("mds").first()
     if not rdv:
         return redirect("borne:accueil")
@@ -323,10 +355,12 @@ def rdv_confirmation(request):
             "page_title": _("Votre rendez-vous est noté"),
             "rdv": rdv,
             "code": format_code(fait["code"]),
-            "qr": _qr(fait["code"]),
+            # The QR code opens, on the visitor's own phone, the signed page of the appointment
+            # (see it, cancel it, add it to a calendar): same link and rules as the reminder SMS.
+            "qr": _qr(tokens.lien_annulation(rdv)),
             "sms": bool(rdv.telephone),
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
+            **_etape(7 if rdv.telephone else 6, 7 if rdv.telephone else 6),
         },
     )
 
@@ -345,12 +379,12 @@ def _check_in(request, rdv):
         if not ratelimit.allowed(request, "arrivee"):
             return _too_many(request)
         try:
-            passage = flows.enregistrer_arrivee(rendez_vous=rdv)
-        except flows.BookingError:
+            passage = services.enregistrer_arrivee(rendez_vous=rdv)
+        except services.BookingError:
             return _kiosk(request, "borne/arrivee_erreur.html", {"page_title": _("Demander à l'accueil")})
         return {"type": "arrivee", "pk": passage.pk, "url": reverse("borne:arrivee_ticket")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
@@ -360,12 +394,12 @@ def arrivee_code(request):
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allowed(request, "recherche"):
             return _too_many(request)
-        rdv = flows.trouver_par_code(mds=request.borne.mds, code=form.cleaned_data["code"])
+        rdv = selectors.trouver_par_code(mds=request.borne.mds, code=form.cleaned_data["code"])
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)
         if fait:
-            return _fin(request, fait)
+            return _vers_page_finale(request, fait)
         form.add_error(
             "code", _("Nous ne trouvons pas ce code pour aujourd'hui. Vérifiez le code ou demandez à l'accueil.")
         )
@@ -388,17 +422,17 @@ def arrivee_liste(request):
     mds = request.borne.mds
     if request.method == "POST":
         pk = request.POST.get("rdv", "")
-        rdv = flows.rdv_attendu(mds=mds, pk=int(pk)) if pk.isdigit() else None
+        rdv = selectors.rdv_attendu(mds=mds, pk=int(pk)) if pk.isdigit() else None
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?
-        return _fin(request, fait) if fait else redirect("borne:arrivee_liste")
+        return _vers_page_finale(request, fait) if fait else redirect("borne:arrivee_liste")
     return _kiosk(
         request,
         "borne/arrivee_liste.html",
         {
             "page_title": _("Votre rendez-vous"),
-            "attendus": flows.attendus_par_heure(mds=mds),
+            "attendus": selectors.attendus_par_heure(mds=mds),
             "jeton": _jeton(),
             "retour_url": reverse("borne:arrivee"),
             **_etape(2, 3),
@@ -409,7 +443,7 @@ def arrivee_liste(request):
 @kiosk_view
 @require_GET
 def arrivee_ticket(request):
-    fait = _fait(request, "arrivee")
+    fait = _parcours_deja_fait(request, "arrivee")
     passage = (
         fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("rendez_vous").first()
     )
@@ -422,7 +456,6 @@ def arrivee_ticket(request):
             "page_title": _("Votre numéro"),
             "passage": passage,
             "arrivee": True,
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
             **_etape(3, 3),
         },
@@ -435,7 +468,7 @@ def arrivee_ticket(request):
 @kiosk_view
 @require_http_methods(["GET", "POST"])
 def ticket(request):
-    motifs = list(flows.motifs_ticket(request.borne.mds))
+    motifs = list(selectors.motifs_ticket(request.borne.mds))
     if request.method == "POST":
         value = request.POST.get("motif", "")
         motif = next((m for m in motifs if str(m.pk) == value), None)
@@ -444,11 +477,16 @@ def ticket(request):
             def action():
                 if not ratelimit.allowed(request, "ticket"):
                     return _too_many(request)
-                passage = flows.prendre_ticket(borne=request.borne, motif=motif)
+                try:
+                    passage = services.prendre_ticket(borne=request.borne, motif=motif)
+                except services.AccueilFerme:
+                    return redirect("borne:accueil")
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
-            return _fin(request, une_seule_fois(request, action))
-    tiles = [{"value": m.pk, "label": m.libelle, "picto": picto_motif(m)} for m in motifs]
+            return _vers_page_finale(request, une_seule_fois(request, action))
+    if not selectors.ouverture(mds=request.borne.mds).ouvert:
+        return redirect("borne:accueil")  # closed: the home screen says so and offers booking only
+    tiles = _tuiles_motifs(request, motifs)
     tiles.append({"value": "autre", "label": _("Autre chose"), "picto": "autre"})
     return _kiosk(
         request,
@@ -460,11 +498,11 @@ def ticket(request):
 @kiosk_view
 @require_GET
 def ticket_numero(request):
-    fait = _fait(request, "ticket")
+    fait = _parcours_deja_fait(request, "ticket")
     passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
     if not passage:
         return redirect("borne:accueil")
-    avant, minutes = flows.attente_estimee(passage=passage)
+    avant, minutes = selectors.attente_estimee(passage=passage)
     return _kiosk(
         request,
         "borne/ticket_numero.html",
@@ -473,7 +511,6 @@ def ticket_numero(request):
             "passage": passage,
             "avant": avant,
             "minutes": minutes,
-            "retour_url": reverse("borne:accueil"),
             "fin": True,
             **_etape(2, 2),
         },
@@ -483,16 +520,31 @@ def ticket_numero(request):
 # --- Public cancellation page (link of the reminder SMS) ----------------------------------------
 
 
+def _public(request, context, status=200, langue="fr"):
+    """The phone page of the reminder link, in the language of the booking (FALC, big buttons)."""
+    with translation.override(langue if langue in LANGUES else "fr"):
+        response = render(request, "borne/annulation.html", context, status=status)
+        response.headers["Content-Language"] = translation.get_language()
+    add_never_cache_headers(response)
+    # The signed link stays on this site (no-referrer would make the browser send « Origin: null »
+    # with the form, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def annulation(request, jeton):
     if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
-        return render(
-            request, "borne/annulation.html", {"etat": "limite", "page_title": _("Trop de demandes")}, status=429
-        )
-    rdv = flows.rdv_depuis_jeton(jeton)
+        return _public(request, {"etat": "limite", "page_title": gettext_lazy("Trop de demandes")}, status=429)
+    rdv = tokens.rdv_depuis_jeton(jeton)
     if rdv is None:
-        return render(
-            request, "borne/annulation.html", {"etat": "invalide", "page_title": _("Lien expiré")}, status=404
+        expire = tokens.rdv_signe(jeton)  # expired but genuine: we know which MDS to call
+        return _public(
+            request,
+            {"etat": "invalide", "mds": expire.mds if expire else None, "page_title": gettext_lazy("Lien expiré")},
+            status=404,
+            langue=expire.langue if expire else "fr",
         )
     etat = "a_venir" if rdv.statut == StatutRendezVous.A_VENIR else "ferme"
     if etat == "a_venir" and rdv.debut <= timezone.now():
@@ -502,19 +554,35 @@ def annulation(request, jeton):
         if action == "annuler":
             etat = "confirmer_annulation"
         elif action == "annuler_confirme":
-            flows.annuler_par_lien(rendez_vous=rdv)
+            services.annuler_par_lien(rendez_vous=rdv)
             etat = "annule"
         elif action == "je_viens":
             etat = "je_viens"
     elif rdv.statut == StatutRendezVous.EXCUSE:
         etat = "annule"
-    return render(
+    return _public(
         request,
-        "borne/annulation.html",
         {
             "rdv": rdv,
+            "rdv_jeton": jeton,
+            "mds": rdv.mds,
             "debut_local": rdv.debut.astimezone(PARIS),
             "etat": etat,
-            "page_title": _("Votre rendez-vous"),
+            "page_title": gettext_lazy("Votre rendez-vous"),
         },
+        langue=rdv.langue,
     )
+
+
+@require_GET
+def annulation_ics(request, jeton):
+    """« Ajouter à mon agenda » from the signed page: the appointment as an .ics file."""
+    if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
+        return HttpResponse(status=429)
+    rdv = tokens.rdv_depuis_jeton(jeton)
+    if rdv is None or rdv.statut != StatutRendezVous.A_VENIR:
+        raise Http404
+    response = HttpResponse(tokens.ics_visiteur(rdv), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rendez-vous.ics"'
+    add_never_cache_headers(response)
+    return response

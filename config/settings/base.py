@@ -47,16 +47,21 @@ INSTALLED_APPS = [
     "mediation",
     "ateliers",
     "pilotage",
+    "interop",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestLogMiddleware",
+    "core.input_guard.HostileInputMiddleware",
+    # PostgreSQL down → French 503 page rendered without the database (before sessions and users).
+    "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.cache_headers.NoStoreForStaffMiddleware",
     "accueil.borne.middleware.BorneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.CurrentMDSMiddleware",
     "core.middleware.MFARequiredMiddleware",
+    # After the MFA door: every visitor a staff page showed is journaled, one write per request.
+    "usagers.middleware.ConsultationJournalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,15 +90,29 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.desk",
+                "interop.context_processors.alertes",
             ],
         },
     }
 ]
 
 # --- Data stores: one code path decides embedded vs given servers (core/devservers.py) ----------
-DATABASES = {"default": env.db_url_config(devservers.database_url())}
-# A Unix-socket directory travels percent-encoded in the URL's host part.
-DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"] or "")
+# Two roles (docs/securite.md): DATABASE_URL is the application's role (web, worker, beat), which
+# cannot UPDATE/DELETE/TRUNCATE the journals nor disable their triggers; MIGRATION_DATABASE_URL is the
+# owner, used only by `migrate` (core/management/commands/migrate.py) and the test database set-up.
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    # A Unix-socket directory travels percent-encoded in the URL's host part.
+    config["HOST"] = unquote(config["HOST"] or "")
+    return config
+
+
+DATABASES = {"default": _database(devservers.database_url())}
+_CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
+DATABASE_APP = {k: DATABASES["default"].get(k) or "" for k in _CREDENTIALS}
+DATABASE_OWNER = {k: v or "" for k, v in _database(devservers.migration_database_url()).items() if k in _CREDENTIALS}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -124,9 +145,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = "Europe/Paris"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, made to survive database outages and to catch up on
+# schedules missed while beat was down (core/beat.py, docs/operations.md).
+CELERY_BEAT_SCHEDULER = "core.beat:ResilientScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# --- Operations: signs of life and the thresholds of /healthz/ready (docs/operations.md) -----------
+MDS_WORKER_HEARTBEAT_SECONDS = env.int("MDS_WORKER_HEARTBEAT_SECONDS", default=30)
+MDS_BEAT_TICK_RECORD_SECONDS = env.int("MDS_BEAT_TICK_RECORD_SECONDS", default=30)
+MDS_BEAT_FULL_SYNC_SECONDS = env.int("MDS_BEAT_FULL_SYNC_SECONDS", default=300)
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=120)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=120)
+# A due message still unsent after this delay means the dispatcher is not keeping up.
+HEALTH_OUTBOX_LATE_SECONDS = env.int("HEALTH_OUTBOX_LATE_SECONDS", default=600)
+# Seconds announced in Retry-After by the "service indisponible" page (database down).
+OUTAGE_RETRY_AFTER_SECONDS = 30
 
 # --- Accounts (django-allauth) --------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -148,17 +182,32 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MDS connectée] "
-# Failed logins: 5 per 5 minutes per account and 20 per minute per IP; lock-out is temporary.
+# Login and TOTP throttling is ours (core/throttle.py: per account, per address+account, credential
+# stuffing, short TOTP delay; PostgreSQL fallback when Redis is down): allauth's own cache-based
+# limits on those steps are off — its IP-wide "login" limit would lock a whole office out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/5m/key",
+    "login": None,
+    "login_failed": None,
+    "reauthenticate": None,
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+}
+MFA_FORMS = {
+    "authenticate": "core.forms.TOTPAuthenticateForm",
+    "reauthenticate": "core.forms.TOTPReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MDS connectée"
 # Roles that must set up TOTP before anything else (core.middleware.MFARequiredMiddleware).
 MFA_REQUIRED_ROLES = ["directeur", "coordinateur", "admin"]
+
+# Argon2id (core/hashers.py); older PBKDF2 hashes still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,7 +228,7 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Paris"
+TIME_ZONE = "Europe/Paris"  # core.dates.PARIS
 USE_I18N = True
 USE_TZ = True
 
@@ -249,6 +298,18 @@ LOGGING = {
     },
 }
 
+# --- Journals: key of the hash chains (docs/securite.md). Never stored in the database; the default
+# below is for development and tests only — production settings refuse it.
+DEV_JOURNAL_HMAC_KEY = "dev-only-journal-hmac-key-never-in-production-0123456789"
+JOURNAL_HMAC_KEY = env("JOURNAL_HMAC_KEY", default=DEV_JOURNAL_HMAC_KEY)
+
 # --- Domain settings --------------------------------------------------------------------------------
 MDS_SITE_NAME = "MDS connectée"
 MDS_DEPARTEMENT_NAME = env("MDS_DEPARTEMENT_NAME", default="Département des Bouches-du-Rhône")
+
+# Rows per page of every paginated desk list (core.pagination.paginate).
+PAGE_SIZE = 25
+# Interoperability (docs/interop.md)
+INTEROP_API_RATE = env("INTEROP_API_RATE", default="600/h")  # per API client
+INTEROP_DEPARTEMENT_CODE = env("INTEROP_DEPARTEMENT_CODE", default="13")
+INTEROP_DATA_INCLUSION_FICHIERS = env.list("INTEROP_DATA_INCLUSION_FICHIERS", default=[])

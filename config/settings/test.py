@@ -1,9 +1,12 @@
 """pytest: the same real PostgreSQL and Redis (embedded unless given), a separate Redis database."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, DATABASE_OWNER, DATABASES, REDIS_URL
 
 DEBUG = False
+# The test database is created and migrated by the owner; tests/conftest.py then switches every
+# connection (this process, live server threads, the Celery worker) to the application role.
+DATABASES["default"].update(DATABASE_OWNER)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 # Tests share the embedded Redis with `make run`: use another logical database.
 TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/1"

@@ -19,7 +19,25 @@
     });
   });
 
+  // Démarche blocks and added steps carry the visitor of the screen: the server suggests that
+  // person's own last postures (never another visitor's).
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get" || !/\/mediation\/(demarches\/\d+\/bloc|etape)\//.test(event.detail.path)) { return; }
+    var usager = document.querySelector("#logging-form input[name='usager']");
+    if (usager && usager.value) { event.detail.parameters.usager = usager.value; }
+  });
+
   document.addEventListener("click", function (event) {
+    var allWith = event.target.closest("[data-action='tout-avec']");
+    if (allWith) {
+      var bloc = allWith.closest("[data-bloc]");
+      bloc.querySelectorAll(".etape input.btn-check[value='avec']").forEach(function (input) {
+        input.checked = true;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      bloc.querySelectorAll("[data-suggestion]").forEach(function (badge) { badge.remove(); });
+      return;
+    }
     var removeStep = event.target.closest("[data-action='retirer-etape']");
     if (removeStep) {
       var step = removeStep.closest(".etape");

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accueil.borne import flows
+from accueil.borne import selectors, services, tokens
 from accueil.borne.codes import ALPHABET
 from accueil.borne.models import CodeReservation
 from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutRendezVous
@@ -58,7 +58,7 @@ def go_to_reminder(kiosk, motif, prenom="Marie Dupont"):
 def test_booking_with_sms_reminder(kiosk, borne_a, desk, now):
     debut = go_to_reminder(kiosk, desk)
     page = kiosk.get(reverse("borne:rdv_rappel"))
-    assert "Étape 5 sur 5" in page.content.decode()
+    assert "Étape 5 sur 6" in page.content.decode()
     assert kiosk.post(reverse("borne:rdv_rappel"), {"rappel": "sms"})["Location"] == reverse("borne:rdv_telephone")
     response = kiosk.post(
         reverse("borne:rdv_telephone"),
@@ -156,7 +156,7 @@ def test_booking_rate_limit_per_device(kiosk, desk, settings, now):
 
 
 def book_today(borne, motif, hour, minute=0, prenom="Karim Benali"):
-    return flows.reserver(
+    return services.reserver(
         borne=borne,
         motif=motif,
         debut=at(_today(), hour, minute),
@@ -205,7 +205,7 @@ def test_code_lookup_is_rate_limited(kiosk, settings, desk, now):
 def test_check_in_from_the_list_shows_only_times_and_initials(kiosk, borne_a, desk, now):
     rdv, _code = book_today(borne_a, desk, 10, 30, prenom="Karim Benali")
     seen, _code = book_today(borne_a, desk, 11, 0, prenom="Déjà Arrivé")
-    flows.enregistrer_arrivee(rendez_vous=seen)  # already checked in: not listed
+    services.enregistrer_arrivee(rendez_vous=seen)  # already checked in: not listed
     html = kiosk.get(reverse("borne:arrivee_liste")).content.decode()
     assert "10:30" in html and "K. B." in html and "11:00" not in html
     assert "Karim" not in html and "Benali" not in html and desk.libelle not in strip(html)
@@ -215,11 +215,11 @@ def test_check_in_from_the_list_shows_only_times_and_initials(kiosk, borne_a, de
 
 
 def test_initials():
-    assert flows.initiales("Marie Dupont") == "M. D."
-    assert flows.initiales("MD") == "M. D."
-    assert flows.initiales("m.d.") == "M. D."
-    assert flows.initiales("Jean-Pierre") == "J. P."
-    assert flows.initiales("") == "?"
+    assert selectors.initiales("Marie Dupont") == "M. D."
+    assert selectors.initiales("MD") == "M. D."
+    assert selectors.initiales("m.d.") == "M. D."
+    assert selectors.initiales("Jean-Pierre") == "J. P."
+    assert selectors.initiales("") == "?"
 
 
 # --- Walk-in ticket ----------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_initials():
 def test_ticket_with_estimated_wait(kiosk, borne_a, desk, now, settings):
     settings.BORNE_MINUTES_PAR_PERSONNE = 15
     for _ in range(2):
-        flows.prendre_ticket(borne=borne_a)
+        services.prendre_ticket(borne=borne_a)
     page = kiosk.get(reverse("borne:ticket")).content.decode()
     assert desk.libelle in re.sub(r"<[^>]+>", "", page) and "Autre chose" in page
     response = kiosk.post(reverse("borne:ticket"), {"motif": desk.pk, "jeton": jeton_from(page)})
@@ -262,10 +262,10 @@ def test_ticket_rate_limit(kiosk, settings, desk, now):
 
 def test_cancellation_link(client, borne_a, desk, now, settings):
     day = next_open_day()
-    rdv, _code = flows.reserver(
+    rdv, _code = services.reserver(
         borne=borne_a, motif=desk, debut=at(day, 14), prenom_ou_initiales="Zoé Martin", telephone="+33612345678"
     )
-    link = flows.lien_annulation(rdv)
+    link = tokens.lien_annulation(rdv)
     path = link[link.index("/borne/") :]
     assert link.startswith(settings.SITE_URL) and len(path) <= 30  # short enough for an SMS
     html = client.get(path).content.decode()
@@ -281,10 +281,10 @@ def test_cancellation_link(client, borne_a, desk, now, settings):
 
 
 def test_cancellation_link_refuses_forged_and_expired_tokens(client, borne_a, desk, now):
-    rdv, _code = flows.reserver(borne=borne_a, motif=desk, debut=at(next_open_day(), 10), prenom_ou_initiales="A")
-    token = flows.jeton_annulation(rdv)
+    rdv, _code = services.reserver(borne=borne_a, motif=desk, debut=at(next_open_day(), 10), prenom_ou_initiales="A")
+    token = tokens.jeton_annulation(rdv)
     pk, sig = token.split("-")
-    other_pk = flows._b36(rdv.pk + 1)
+    other_pk = tokens._b36(rdv.pk + 1)
     for bad in (f"{pk}-{sig[:-1]}x", f"{other_pk}-{sig}", "zz", f"{pk}"):
         assert client.get(reverse("borne:annulation", kwargs={"jeton": bad})).status_code == 404
     with time_machine.travel(rdv.fin + timedelta(minutes=1)):

@@ -5,29 +5,31 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_ok_when_postgres_and_redis_answer(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "postgresql": "ok", "redis": "ok"}
-
-
-def test_healthz_503_when_redis_is_unreachable(client):
-    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+def test_healthz_is_liveness_only(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
         response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_ready_503_when_redis_is_unreachable(client):
+    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+        response = client.get("/healthz/ready")
     assert response.status_code == 503
     assert response.json()["redis"] == "erreur"
 
 
-def test_healthz_503_when_postgres_is_unreachable(client, monkeypatch):
+def test_ready_503_when_postgres_is_unreachable(client, monkeypatch):
     from django.db import connection
 
     def broken_cursor(*args, **kwargs):
         raise connection.Database.OperationalError("connexion refusée")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
-    response = client.get("/healthz")
+    response = client.get("/healthz/ready")
     assert response.status_code == 503
-    assert response.json()["postgresql"] == "erreur"
+    body = response.json()
+    assert body["postgresql"] == "erreur" and body["worker"] == {"status": "inconnu"}
 
 
 def test_404_is_a_french_page_that_leaks_nothing(client_for, mediateur):

@@ -3,7 +3,8 @@
 from accueil.borne import credentials
 from tests.borne.factories import BorneFactory, cookie_value
 
-SIZES = {"paysage": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
+# A 1280×800 tablet and a floor-standing 1080×1920 portrait screen.
+SIZES = {"paysage": {"width": 1280, "height": 800}, "portrait": {"width": 1080, "height": 1920}}
 LANGUES = {"fr": "Français", "en": "English", "ar": "العربية"}
 
 

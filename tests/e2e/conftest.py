@@ -77,8 +77,9 @@ def login(live_server):
     from django.test import Client
 
     def do(page, user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        from tests.auth_helpers import login_client
+
+        client = login_client(Client(), user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]

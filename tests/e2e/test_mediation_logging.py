@@ -5,8 +5,7 @@ import pytest
 
 from core.roles import Role
 from mediation.models import Accompagnement, EtapeRealisee, Revue
-from mediation.referentials import ensure_loaded
-from mediation.services import orienter
+from mediation.services import charger_referentiels, orienter
 from tests.mediation.factories import PartenaireFactory, item, log
 from tests.usagers.factories import UsagerFactory
 
@@ -15,7 +14,7 @@ MAX_ACTIONS = 8
 
 @pytest.fixture
 def desk(mds_a, make_user):
-    ensure_loaded()
+    charger_referentiels()
     tuteur = make_user(Role.TUTEUR)
     return {
         "mediateur": make_user(Role.MEDIATEUR),
@@ -63,8 +62,12 @@ def test_typical_accompaniment_in_at_most_8_actions(page, live_server, login, ax
     block = page.locator("[data-bloc]")
     block.wait_for()
     assert block.locator(".etape").count() >= 5  # default steps laid out
+    # First visit: no posture chosen in advance, no suggestion.
+    assert block.locator(".etape input.btn-check:checked").count() == 0
+    assert block.locator("[data-suggestion]").count() == 0
     axe(page, "mediation-commencer-bloc")
-    # One posture change: the person fills the form herself, guided.
+    # One tap for every step « faire avec », then one change: the person fills the form herself.
+    actions.click(block.get_by_role("button", name="Toutes les étapes : faire avec"))
     saisie = block.locator(".etape[data-etape='saisie']")
     actions.click(saisie.get_by_text("Faire faire", exact=True))
     # Outcome and duration: one tap each.
@@ -105,6 +108,7 @@ def test_from_the_queue_in_at_most_8_actions(page, login, desk, mds_a):
     actions.press("Enter")
     block = page.locator("[data-bloc]")
     block.wait_for()
+    actions.click(block.get_by_role("button", name="Toutes les étapes : faire avec"))
     actions.click(block.locator(".etape[data-etape='saisie']").get_by_text("Faire faire", exact=True))
     actions.click(block.locator("label", has_text="Doit revenir"))
     actions.click(page.locator("label[for='duree-45']"))
@@ -115,6 +119,55 @@ def test_from_the_queue_in_at_most_8_actions(page, login, desk, mds_a):
     acc = Accompagnement.objects.get()
     assert acc.passage_id == passage.pk and acc.usager == usager and acc.source == "aller_vers"
     assert acc.demarches.get().resultat == "doit_revenir"
+    # Re-log guard: Back, reload or history on the logging screen shows the saved accompaniment.
+    detail = f"**/mediation/accompagnements/{acc.pk}/"
+    page.go_back()
+    page.wait_for_url(detail)
+    page.goto(f"/mediation/commencer/?passage={passage.pk}")
+    page.wait_for_url(detail)
+    assert page.get_by_text("Ce passage est déjà enregistré").is_visible()
+    assert page.get_by_role("link", name="Corriger").first.is_visible()
+    assert Accompagnement.objects.count() == 1
+
+
+def test_returning_visitor_gets_her_own_postures_as_marked_suggestions(page, login, axe, desk, mds_a):
+    usager = desk["usager"]
+    log(mds_a, desk["mediateur"], usager=usager, items=[item(postures={"saisie": "faire_faire"})])
+    login(page, desk["mediateur"])
+    page.goto(f"/mediation/commencer/?usager={usager.pk}")
+    page.get_by_label("Ajouter une démarche ou une aide numérique").fill("prime")
+    page.locator("#resultats ul[aria-label='Démarches trouvées']").wait_for()
+    page.keyboard.press("Enter")
+    block = page.locator("[data-bloc]")
+    block.wait_for()
+    saisie = block.locator(".etape[data-etape='saisie']")
+    assert saisie.locator("input[value='faire_faire']").is_checked()
+    assert saisie.locator("[data-suggestion]").is_visible()
+    axe(page, "mediation-commencer-suggestions")
+
+
+def test_logging_flow_at_390_px_without_sideways_scroll(browser, live_server, login, axe, desk):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url)
+    page = context.new_page()
+    try:
+        login(page, desk["mediateur"])
+        page.goto(f"/mediation/commencer/?usager={desk['usager'].pk}&source=aller_vers")
+        page.get_by_label("Ajouter une démarche ou une aide numérique").fill("prime")
+        page.locator("#resultats ul[aria-label='Démarches trouvées']").wait_for()
+        page.keyboard.press("Enter")
+        block = page.locator("[data-bloc]")
+        block.wait_for()
+        block.get_by_role("button", name="Toutes les étapes : faire avec").click()
+        block.locator("label", has_text="Finalisée").click()
+        page.locator("label[for='duree-30']").click()
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"défilement horizontal : {width}"
+        axe(page, "mediation-commencer-390")
+        page.get_by_role("button", name="Terminer et enregistrer").click()
+        page.wait_for_url("**/mediation/accompagnements/*/")
+        assert Accompagnement.objects.count() == 1
+    finally:
+        context.close()
 
 
 def _tab_to(page, locator, limit=120):
@@ -135,7 +188,10 @@ def test_keyboard_only_flow_with_errors_then_consent(page, login, axe, desk):
     page.keyboard.press("Enter")
     block = page.locator("[data-bloc]")
     block.wait_for()
-    # Validation step « à la place » with the keyboard (arrow keys move within the radio group).
+    # Nothing preselected: « toutes les étapes : faire avec » from the keyboard, then the validation
+    # step « à la place » (arrow keys move within the radio group).
+    _tab_to(page, block.get_by_role("button", name="Toutes les étapes : faire avec"))
+    page.keyboard.press("Enter")
     validation = block.locator(".etape[data-etape='validation_envoi']")
     _tab_to(page, validation.locator("input[value='avec']"))
     page.keyboard.press("ArrowLeft")

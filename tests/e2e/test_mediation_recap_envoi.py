@@ -3,7 +3,7 @@
 import pytest
 
 from mediation.notifications import Kind
-from mediation.referentials import ensure_loaded
+from mediation.services import charger_referentiels
 from notifications.models import Message
 from tests.mediation.factories import item, log
 from tests.usagers.factories import UsagerFactory
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_send_recap_button_passes_axe(page, login, axe, mds_a, mediateur):
-    ensure_loaded()
+    charger_referentiels()
     usager = UsagerFactory(mds=mds_a, canal_contact="sms", telephone="+33612345678")
     acc = log(mds_a, mediateur, usager=usager, items=[item()])
     login(page, mediateur)

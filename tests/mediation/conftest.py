@@ -4,6 +4,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def referentiels(db):
     """Browser tests flush the database (TRUNCATE), data migrations included: reload if needed."""
-    from mediation.referentials import ensure_loaded
+    from mediation.services import charger_referentiels
 
-    ensure_loaded()
+    charger_referentiels()

@@ -5,8 +5,7 @@ import factory
 
 from mediation.enums import Resultat, Source
 from mediation.models import Demarche, Partenaire
-from mediation.referentials import ensure_loaded
-from mediation.services import DemarcheInput, enregistrer_accompagnement
+from mediation.services import DemarcheInput, charger_referentiels, enregistrer_accompagnement
 from tests.factories import MDSFactory
 
 
@@ -22,7 +21,7 @@ class PartenaireFactory(factory.django.DjangoModelFactory):
 
 
 def demarche(code="caf_prime_activite") -> Demarche:
-    ensure_loaded()
+    charger_referentiels()
     return Demarche.objects.select_related("organisme", "thematique").get(code=code)
 
 

@@ -71,18 +71,69 @@ def test_search_and_block_fragments(mds_a, mediateur, client_for):
     assert "Lecture des messages" in response.content.decode()
 
 
-def test_block_defaults_to_the_mediators_last_posture(mds_a, mediateur, client_for):
+def _checked(html, prefix, code, posture):
+    tag = html.split(f'id="{prefix}-{code}-{posture}"', 1)[1].split(">", 1)[0]
+    return "checked" in tag
+
+
+def _prefix(html):
+    return html.split('name="bloc" value="', 1)[1].split('"', 1)[0]
+
+
+def test_postures_never_come_from_another_visitor(mds_a, mediateur, client_for):
+    """Amina's « faire faire » is suggested for Amina only; Bruno (new) and anonymous get nothing."""
     client = client_for(mediateur)
-    client.post(URL, post_data(postures={"saisie": "faire_faire"}))
+    amina, bruno = UsagerFactory(mds=mds_a), UsagerFactory(mds=mds_a)
+    client.post(URL, post_data(amina, postures={"saisie": "faire_faire"}))
     d = demarche("impots_declaration")
-    html = client.get(reverse("mediation:bloc", kwargs={"pk": d.pk})).content.decode()
-    bloc = html.split('name="', 1)[1]
-    assert bloc  # the block renders
-    prefix = html.split('name="bloc" value="', 1)[1].split('"', 1)[0]
-    checked = html.split(f'id="{prefix}-saisie-faire_faire"', 1)[1].split(">", 1)[0]
-    assert "checked" in checked
-    other = html.split(f'id="{prefix}-navigation-avec"', 1)[1].split(">", 1)[0]
-    assert "checked" in other
+    url = reverse("mediation:bloc", kwargs={"pk": d.pk})
+    for params in ({"usager": bruno.pk}, {}):
+        html = client.get(url, params).content.decode()
+        prefix = _prefix(html)
+        assert "checked" not in html.split('name="bloc"', 1)[1].split("resultat", 1)[0]
+        assert not any(_checked(html, prefix, "saisie", p) for p in ("avec", "faire_faire", "a_la_place"))
+        assert "suggestion : comme la dernière fois" not in html
+    html = client.get(url, {"usager": amina.pk}).content.decode()
+    prefix = _prefix(html)
+    assert _checked(html, prefix, "saisie", "faire_faire")
+    assert _checked(html, prefix, "navigation", "avec")
+    assert "suggestion : comme la dernière fois" in html
+    # A step added by hand follows the same rule.
+    step = client.get(reverse("mediation:etape"), {"p": "d1", "code": "saisie", "usager": bruno.pk}).content.decode()
+    assert "checked" not in step
+    step = client.get(reverse("mediation:etape"), {"p": "d1", "code": "saisie", "usager": amina.pk}).content.decode()
+    assert "checked" in step.split('id="d1-saisie-faire_faire"', 1)[1].split(">", 1)[0]
+
+
+def test_a_step_without_posture_is_refused_in_french(mds_a, mediateur, client_for):
+    data = post_data()
+    del data["d1-posture-saisie"]
+    response = client_for(mediateur).post(URL, data)
+    assert response.status_code == 200
+    assert "Saisie du formulaire : choisissez qui a fait cette étape." in response.content.decode()
+    assert not Accompagnement.objects.exists()
+
+
+def test_a_passage_already_logged_shows_its_accompaniment(mds_a, mediateur, client_for):
+    """Back, history or reload after « Terminer »: no blank form, and a second form is refused."""
+    from accueil.services import register_arrival
+
+    usager = UsagerFactory(mds=mds_a)
+    passage = register_arrival(mds=mds_a, usager=usager, source="aller_vers")
+    client = client_for(mediateur)
+    first = client.post(URL, post_data(usager, passage=str(passage.pk)))
+    acc = Accompagnement.objects.get()
+    assert first.status_code == 302 and acc.passage == passage
+    detail_url = reverse("mediation:detail", kwargs={"pk": acc.pk})
+    again = client.get(URL, {"passage": passage.pk})
+    assert again.status_code == 302 and again["Location"] == detail_url
+    page = client.get(detail_url).content.decode()
+    assert "Ce passage est déjà enregistré" in page and "Corriger" in page
+    # A second form opened earlier (other key) is refused server-side, nothing is counted twice.
+    second = client.post(URL, post_data(usager, passage=str(passage.pk)), HTTP_HX_REQUEST="true")
+    assert second.status_code == 204 and second["HX-Redirect"] == detail_url
+    assert Accompagnement.objects.count() == 1
+    assert JournalActivite.objects.count() == 1
 
 
 def test_terminer_saves_once_even_when_submitted_twice(mds_a, mediateur, client_for):
@@ -305,3 +356,44 @@ def test_review_of_an_intern_without_tutor_goes_to_every_tutor_of_the_mds(mds_a,
     named = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
     client_for(named).post(URL, post_data(code="impots_declaration", postures={"saisie": "a_la_place"}))
     assert "Déclaration de revenus" not in client_for(other_tuteur).get(reverse("mediation:revue")).content.decode()
+
+
+def test_review_loop_reaches_the_intern(mds_a, make_user, client_for):
+    """Tutor's comment → intern's accompaniment page with « non lu », then « lu » once marked."""
+    from mediation.services import acquitter_revue
+
+    tuteur = make_user(Role.TUTEUR)
+    stagiaire = make_user(Role.MEDIATEUR, stagiaire=True, tuteur=tuteur)
+    client_for(stagiaire).post(URL, post_data(postures={"saisie": "a_la_place"}))
+    acc = Accompagnement.objects.get()
+    revue = Revue.objects.get()
+    revue_html = client_for(tuteur).get(reverse("mediation:revue")).content.decode()
+    assert 'class="etape-a-la-place"' in revue_html and "badge-a-la-place" in revue_html
+    acquitter_revue(revue=revue, tuteur=tuteur, commentaire="Fais-lui saisir son adresse la prochaine fois")
+    detail = reverse("mediation:detail", kwargs={"pk": acc.pk})
+    html = client_for(stagiaire).get(detail).content.decode()
+    assert "Fais-lui saisir son adresse" in html and "non lu" in html
+    # Only the intern herself marks it read; another mediator gets a 404.
+    other = make_user(Role.MEDIATEUR)
+    assert client_for(other).post(reverse("mediation:revue_lue", kwargs={"pk": revue.pk})).status_code == 404
+    response = client_for(stagiaire).post(reverse("mediation:revue_lue", kwargs={"pk": revue.pk}), {"next": detail})
+    assert response.status_code == 302 and response["Location"] == detail
+    revue.refresh_from_db()
+    assert revue.lue_le is not None
+    html = client_for(stagiaire).get(detail).content.decode()
+    assert "lu le" in html and "Marquer comme lu" not in html
+    assert "lu le" in client_for(tuteur).get(reverse("mediation:revue")).content.decode()
+    # An evil « next » goes home instead.
+    response = client_for(stagiaire).post(
+        reverse("mediation:revue_lue", kwargs={"pk": revue.pk}), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("core:home")
+
+
+def test_failed_save_with_htmx_returns_only_the_form_partial(mds_a, mediateur, client_for):
+    response = client_for(mediateur).post(URL, post_data(resultat="", duree=""), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and html.lstrip().startswith('<form id="logging-form"')
+    assert "Choisissez une durée." in html
+    assert Accompagnement.objects.count() == 0

@@ -1,6 +1,7 @@
 """Query-count bounds of the desk pages, and fuzzing of every form (no 500, nothing saved wrongly)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -85,34 +86,51 @@ def test_save_request_has_bounded_queries(mds_a, mediateur, client_for, django_a
 # Fuzzing: forms alone (hypothesis from_form) and the whole logging POST through the view.
 
 
+ENGLISH_DEFAULTS = re.compile(r"This field|Enter a|Ensure this|Select a valid|is not a valid", re.IGNORECASE)
+
+
+def assert_decided_in_french(form) -> bool:
+    """The property every fuzzed form holds: it is either valid with no error, or invalid with
+    only non-empty French messages (never Django's English defaults, never a crash)."""
+    valid = form.is_valid()
+    assert valid == (not form.errors)
+    if not valid:
+        messages = [m for field_messages in form.errors.values() for m in field_messages]
+        assert messages and all(isinstance(m, str) and m.strip() for m in messages), messages
+        assert not any(ENGLISH_DEFAULTS.search(m) for m in messages), messages
+    return valid
+
+
 @FUZZ
 @given(form=from_form(AccompagnementForm))
 def test_fuzz_accompagnement_form(form):
-    form.is_valid()
+    if assert_decided_in_french(form):
+        assert len(form.cleaned_data.get("note") or "") <= 500
+        assert form.cleaned_data["duree"] or form.cleaned_data.get("duree_autre")
 
 
 @FUZZ
 @given(form=from_form(CorrectionForm))
 def test_fuzz_correction_form(form):
-    form.is_valid()
+    assert_decided_in_french(form)
 
 
 @FUZZ
 @given(form=from_form(RevueForm))
 def test_fuzz_revue_form(form):
-    form.is_valid()
+    assert_decided_in_french(form)
 
 
 @FUZZ
 @given(form=from_form(StatutOrientationForm))
 def test_fuzz_statut_form(form):
-    form.is_valid()
+    assert_decided_in_french(form)
 
 
 @FUZZ
 @given(form=from_form(PartenaireForm))
 def test_fuzz_partenaire_form(form):
-    form.is_valid()
+    assert_decided_in_french(form)
 
 
 @FUZZ
@@ -123,7 +141,12 @@ def test_fuzz_partenaire_form(form):
 )
 def test_fuzz_orientation_form(mds_a, sens, note, creneau):
     form = OrientationForm({"sens": sens, "note": note, "creneau_souhaite": creneau}, mds=mds_a)
-    form.is_valid()
+    valid = assert_decided_in_french(form)
+    # No partner was given: a hand-off to a partner, or an unknown direction, is never accepted.
+    if sens in ("vers_partenaire", "x", ""):
+        assert not valid
+    if valid:
+        assert form.cleaned_data["sens"] in ("vers_mediation", "vers_travailleur_social")
 
 
 text_or_code = st.one_of(

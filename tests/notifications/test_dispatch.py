@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.db import connection
 
+from core.locks import try_advisory_lock
 from notifications import registry
-from notifications.dispatch import MAX_ATTEMPTS, UNCERTAIN, advisory_lock, claim, dispatch_due, recover_orphans
+from notifications.dispatch import LOCK_NAME, MAX_ATTEMPTS, UNCERTAIN, claim, dispatch_due, recover_orphans
 from notifications.enums import Channel, Status
 from notifications.models import Message
 from tests.notifications.factories import MessageFactory
@@ -161,7 +162,7 @@ def test_orphans_of_a_dead_worker(sms_file):
 @pytest.mark.django_db
 def test_a_second_dispatcher_is_locked_out(sms_file):
     MessageFactory(send_at=NOON)
-    with advisory_lock() as held:
+    with try_advisory_lock(LOCK_NAME) as held:
         assert held
         other = threading.Thread(target=lambda: results.append(dispatch_due(now=NOON)))
         results = []

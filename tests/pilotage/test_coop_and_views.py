@@ -1,11 +1,7 @@
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from pilotage.coop import COLONNES, autonomie_coop
 
 from .test_indicators import world  # noqa: F401 — the hand-counted fixture
 
@@ -13,44 +9,14 @@ pytestmark = pytest.mark.django_db
 OCTOBER = {"periode": "mois", "mois": "2026-10"}
 
 
-def read(response):
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body), delimiter=";"))
-
-
-def test_coop_export_columns_and_values(world, client_for, make_user):  # noqa: F811
+def test_old_coop_links_redirect_to_the_interop_export(world, client_for, make_user):  # noqa: F811
+    # The Coop export moved to the interop app (tests/interop/test_exports.py); ?coop=1 still works.
     directeur = make_user(Role.DIRECTEUR, mds=world["mds_a"])
     response = client_for(directeur).get(reverse("pilotage:mds"), {**OCTOBER, "coop": 1})
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = read(response)
-    assert rows[0] == COLONNES == [
-        "id_activite", "structure", "type", "date", "duree", "thematiques", "organismes", "autonomie", "lieu",
-        "materiel", "structure_de_redirection", "nombre_participants",
-    ]  # fmt: skip
-    lines = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-    assert len(lines) == 6  # 5 accompaniments + 1 atelier of MDS A in October (cancelled one excluded)
-    assert {line["structure"] for line in lines} == {world["mds_a"].code}
-    by_date = {line["date"]: line for line in lines}
-    assert by_date["2026-10-02"]["type"] == "demarche"
-    assert by_date["2026-10-02"]["autonomie"] == "entierement_accompagne"  # « avec »
-    assert by_date["2026-10-15"]["autonomie"] == "autonome"
-    assert by_date["2026-10-02"]["organismes"] == "caf"
-    assert by_date["2026-10-10"]["type"] == "collectif" and by_date["2026-10-10"]["nombre_participants"] == "5"
-    assert by_date["2026-10-10"]["thematiques"] == "email"
-    assert by_date["2026-10-22"]["duree"] == "40"  # the corrected version
-    assert {line["lieu"] for line in lines} <= {"lieu_activite", "domicile", "a_distance", "autre"}
-    text = "\n".join(";".join(r) for r in rows)
-    from usagers.models import Usager
-
-    for usager in Usager.objects.all():  # anonymous: no name, no reference
-        assert usager.reference not in text and (not usager.nom or usager.nom not in text)
-
-
-def test_coop_autonomy_mapping_ties_go_to_more_accompanied():
-    assert autonomie_coop(3, 3, 0) == "entierement_accompagne"
-    assert autonomie_coop(0, 3, 3) == "partiellement_autonome"
-    assert autonomie_coop(1, 0, 4) == "autonome"
-    assert autonomie_coop(0, 0, 0) == ""
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('interop:export_coop_csv')}?du=2026-10-01&au=2026-10-31&mds=AAA"
+    page = client_for(directeur).get(reverse("pilotage:mds"), OCTOBER)
+    assert page.context["coop_xlsx_url"].startswith(reverse("interop:export_coop_xlsx"))
 
 
 def test_mon_activite_shows_only_own_figures_and_no_bands(world, client_for, make_user):  # noqa: F811

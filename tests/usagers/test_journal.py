@@ -3,8 +3,9 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.utils import InternalError
+from django.db.utils import DatabaseError
 
+from tests.journal_helpers import tamper
 from tests.usagers.factories import UsagerFactory
 from usagers import journal
 from usagers.enums import OperationJournal
@@ -37,31 +38,30 @@ def test_unknown_operation_is_refused(mds_a, mediateur):
 
 def test_raw_sql_update_fails(mds_a, mediateur):
     entry = _entries(mds_a, mediateur, 1)[0]
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE usagers_accesjournal SET reference = 'X' WHERE id = %s", [entry.pk])
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         AccesJournal.objects.filter(pk=entry.pk).update(operation="export")
     assert AccesJournal.objects.get(pk=entry.pk).reference == entry.reference
 
 
 def test_raw_sql_delete_fails(mds_a, mediateur):
     entry = _entries(mds_a, mediateur, 1)[0]
-    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM usagers_accesjournal WHERE id = %s", [entry.pk])
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         entry.delete()
     assert AccesJournal.objects.filter(pk=entry.pk).exists()
 
 
-def _tamper(sql, params):
-    """What an attacker with table-owner rights would do: disable the trigger, edit, re-enable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("ALTER TABLE usagers_accesjournal DISABLE TRIGGER USER")
-        cursor.execute(sql, params)
-        cursor.execute("ALTER TABLE usagers_accesjournal ENABLE TRIGGER USER")
+def _tamper(sql, params=()):
+    tamper("usagers_accesjournal", sql, params)
 
 
+TRANSACTIONAL = pytest.mark.django_db(transaction=True)
+
+
+@TRANSACTIONAL
 def test_verifier_detects_modified_row(mds_a, mediateur, capsys):
     entries = _entries(mds_a, mediateur)
     call_command("verifier_journal")
@@ -73,23 +73,65 @@ def test_verifier_detects_modified_row(mds_a, mediateur, capsys):
         call_command("verifier_journal")
 
 
+@TRANSACTIONAL
 def test_verifier_detects_deleted_row(mds_a, mediateur):
     entries = _entries(mds_a, mediateur)
     _tamper("DELETE FROM usagers_accesjournal WHERE id = %s", [entries[3].pk])
     result = journal.verify_chain()
-    assert result.broken_id == entries[4].pk and "rompu" in result.reason
+    assert result.broken_id == entries[4].pk and "supprimées" in result.reason
 
 
-def test_verifier_detects_rehashed_row(mds_a, mediateur):
-    """Recomputing the tampered row's own hash is not enough: the next link breaks."""
+@TRANSACTIONAL
+def test_verifier_detects_deletion_of_the_oldest_rows(mds_a, mediateur):
     entries = _entries(mds_a, mediateur)
-    forged = AccesJournal.objects.get(pk=entries[1].pk)
-    forged.reference = "AUTRE"
-    forged.hash = forged.compute_hash()
-    _tamper(
-        "UPDATE usagers_accesjournal SET reference = %s, hash = %s WHERE id = %s", ["AUTRE", forged.hash, forged.pk]
-    )
-    assert journal.verify_chain().broken_id == entries[2].pk
+    _tamper("DELETE FROM usagers_accesjournal WHERE id IN (%s, %s)", [entries[0].pk, entries[1].pk])
+    result = journal.verify_chain()
+    assert not result.ok and result.broken_id == entries[2].pk
+    assert "n° 1 à 2 supprimées" in result.reason
+
+
+@TRANSACTIONAL
+def test_verifier_detects_truncation_and_loss_of_the_last_rows(mds_a, mediateur):
+    entries = _entries(mds_a, mediateur)
+    journal.checkpoint()
+    _tamper("DELETE FROM usagers_accesjournal WHERE id = %s", [entries[-1].pk])
+    result = journal.verify_chain()
+    assert not result.ok and "n° 5 à 5" in result.reason and "disparu" in result.reason
+    _tamper("TRUNCATE usagers_accesjournal")
+    result = journal.verify_chain()
+    assert not result.ok and "n° 1 à 5" in result.reason
+
+
+@TRANSACTIONAL
+def test_verifier_detects_a_chain_recomputed_without_the_key(mds_a, mediateur, settings):
+    """An attacker rewrites entry 2 and recomputes every hash from there on with a key of his own."""
+    entries = _entries(mds_a, mediateur)
+    settings.JOURNAL_HMAC_KEY = "une-clé-devinée-par-l-attaquant"
+    previous = entries[0].hash
+    for entry in AccesJournal.objects.filter(numero__gte=2).order_by("numero"):
+        if entry.numero == 2:
+            entry.reference = "AUTRE"
+        entry.hash_precedent = previous
+        entry.hash = entry.compute_hash()
+        _tamper(
+            "UPDATE usagers_accesjournal SET reference = %s, hash_precedent = %s, hash = %s WHERE id = %s",
+            [entry.reference, entry.hash_precedent, entry.hash, entry.pk],
+        )
+        previous = entry.hash
+    settings.JOURNAL_HMAC_KEY = settings.DEV_JOURNAL_HMAC_KEY
+    result = journal.verify_chain()
+    assert result.broken_id == entries[1].pk and "sans la clé" in result.reason
+
+
+@TRANSACTIONAL
+def test_verifier_detects_a_removed_checkpoint(mds_a, mediateur):
+    _entries(mds_a, mediateur, 2)
+    first = journal.checkpoint()
+    _entries(mds_a, mediateur, 2)
+    journal.checkpoint()
+    tamper("core_pointdecontrole", "DELETE FROM core_pointdecontrole WHERE id = %s", [first.pk])
+    result = journal.verify_chain()
+    assert not result.ok and "point de contrôle" in result.reason
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,10 +175,11 @@ def test_purge_is_the_only_deletion_path_and_is_journaled(mds_a, mds_b, mediateu
     assert AccesJournal.objects.filter(pk__in=[e.pk for e in recent]).count() == 2
     purges = {e.mds_id: e.nombre for e in AccesJournal.objects.filter(operation=OperationJournal.PURGE_JOURNAL)}
     assert purges == {mds_a.pk: 3, mds_b.pk: 2}
-    assert journal.verify_chain().ok
+    result = journal.verify_chain()
+    assert result.ok, result  # a legitimate purge is told apart from a deletion
     assert purge_journal() == 0  # idempotent
     # The trigger is back after the purge.
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         AccesJournal.objects.filter(pk=recent[0].pk).delete()
 
 

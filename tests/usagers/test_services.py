@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.usagers.factories import UsagerFactory
-from usagers import services
+from usagers import conf, parsing, selectors, services
 from usagers.models import AccesJournal, Usager
 
 pytestmark = pytest.mark.django_db
@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
     [("Hélène", "Durand-Éluard", "helene durand eluard"), ("  ", "N'Diaye", "n diaye"), ("", "", "")],
 )
 def test_search_key(prenom, nom, expected):
-    assert services.search_key(prenom, nom) == expected
+    assert parsing.search_key(prenom, nom) == expected
 
 
 def test_suggest_reference_is_unique_in_the_mds(mds_a, monkeypatch):
     UsagerFactory(mds=mds_a, reference="AAA-2222")
     suffixes = iter(["2222", "2222", "3333"])
-    monkeypatch.setattr(services, "new_reference_suffix", lambda length=4: next(suffixes))
-    assert services.suggest_reference(mds=mds_a) == "AAA-3333"
+    monkeypatch.setattr(selectors, "new_reference_suffix", lambda length=4: next(suffixes))
+    assert selectors.suggest_reference(mds=mds_a) == "AAA-3333"
 
 
 def test_reference_unique_per_mds_only(mds_a, mds_b, mediateur):
@@ -41,10 +41,10 @@ def test_find_duplicates(mds_a, mds_b, mediateur):
     same_name = services.create_usager(mds=mds_a, user=mediateur, reference="A-1", prenom="Éva", nom="Roux")
     same_phone = services.create_usager(mds=mds_a, user=mediateur, reference="A-2", telephone="+33612121212")
     services.create_usager(mds=mds_b, user=mediateur, reference="B-1", prenom="Eva", nom="Roux")
-    assert list(services.find_duplicates(mds=mds_a, prenom="eva", nom="ROUX")) == [same_name]
-    assert list(services.find_duplicates(mds=mds_a, telephone="+33612121212")) == [same_phone]
-    assert list(services.find_duplicates(mds=mds_a, prenom="Eva", nom="")) == []
-    assert list(services.find_duplicates(mds=mds_a, prenom="Eva", nom="Roux", exclude_pk=same_name.pk)) == []
+    assert list(selectors.find_duplicates(mds=mds_a, prenom="eva", nom="ROUX")) == [same_name]
+    assert list(selectors.find_duplicates(mds=mds_a, telephone="+33612121212")) == [same_phone]
+    assert list(selectors.find_duplicates(mds=mds_a, prenom="Eva", nom="")) == []
+    assert list(selectors.find_duplicates(mds=mds_a, prenom="Eva", nom="Roux", exclude_pk=same_name.pk)) == []
 
 
 def test_opt_out_timestamp_follows_channel(mds_a, mediateur):
@@ -64,14 +64,14 @@ def test_anonymized_record_cannot_be_updated(mds_a, mediateur):
     usager.refresh_from_db()
     with pytest.raises(ValueError):
         services.update_usager(usager=usager, user=mediateur, prenom="Lou")
-    assert services.search(Usager.objects.all(), "lou").count() == 0
+    assert selectors.search(Usager.objects.all(), "lou").count() == 0
 
 
 def test_retention_setting_from_environment(monkeypatch, settings):
     if hasattr(settings, "USAGERS_RETENTION_MONTHS"):
         del settings.USAGERS_RETENTION_MONTHS
     monkeypatch.setenv("USAGERS_RETENTION_MONTHS", "18")
-    assert services.retention_months() == 18
+    assert conf.retention_months() == 18
     monkeypatch.delenv("USAGERS_RETENTION_MONTHS")
-    assert services.retention_months() == 24
-    assert services.journal_retention_months() == 12
+    assert conf.retention_months() == 24
+    assert conf.journal_retention_months() == 12

@@ -1,0 +1,154 @@
+"""Closures over bookings, ISO date inputs, invitations not accepted never bookable."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accueil.enums import StatutRendezVous
+from accueil.forms import mediators_of
+from accueil.models import Fermeture
+from accueil.selectors import free_slots
+from accueil.services import book_appointment
+from core.roles import Role
+from core.services import invite_staff
+from notifications.models import Message
+from tests.accueil.factories import MotifFactory, at, make_mediators, next_open_day, open_desk
+
+pytestmark = pytest.mark.django_db
+PARAMS = reverse("accueil:parametres")
+
+
+@pytest.fixture
+def desk(mds_a):
+    open_desk(mds_a)
+    mediators = make_mediators(mds_a, 2)
+    return mds_a, mediators, MotifFactory(mds=mds_a)
+
+
+def closure(day, **extra):
+    return {
+        "kind": "fermeture",
+        "fermeture-date_debut": day.isoformat(),
+        "fermeture-date_fin": day.isoformat(),
+        "fermeture-libelle": "Inventaire",
+        **extra,
+    }
+
+
+def test_closure_over_bookings_lists_them_then_cancels_and_tells_visitors(desk, make_user, client_for):
+    mds, (m1, m2), motif = desk
+    day = next_open_day()
+    told = book_appointment(
+        mds=mds,
+        motif=motif,
+        start=at(day, 10),
+        mediateur=m1,
+        channel="accueil",
+        reminder_channel="sms",
+        telephone="+33612345678",
+        prenom_ou_initiales="Léa",
+    )
+    other = book_appointment(mds=mds, motif=motif, start=at(day, 14), mediateur=m2, channel="accueil")
+    later = book_appointment(mds=mds, motif=motif, start=at(next_open_day(day), 10), mediateur=m1, channel="accueil")
+    client = client_for(make_user(Role.DIRECTEUR))
+    page = client.post(PARAMS, closure(day))
+    html = page.content.decode()
+    assert page.status_code == 200 and "2 rendez-vous concernés" in html and "Léa" in html
+    assert not Fermeture.objects.exists()  # nothing saved before the one confirmation
+    response = client.post(PARAMS, closure(day, rendez_vous="annuler"))
+    assert response.status_code == 302
+    assert Fermeture.objects.get().date_debut == day
+    for rdv, statut in (
+        (told, StatutRendezVous.ANNULE),
+        (other, StatutRendezVous.ANNULE),
+        (later, StatutRendezVous.A_VENIR),
+    ):
+        rdv.refresh_from_db()
+        assert rdv.statut == statut
+    assert Message.objects.filter(kind="annulation_rdv", object_id=told.pk).count() == 1
+    # The slots of that day are gone.
+    assert free_slots(mds=mds, motif=motif, start_date=day, end_date=day) == []
+
+
+def test_closure_kept_bookings_and_past_closure_refused(desk, make_user, client_for):
+    mds, (m1, _), motif = desk
+    day = next_open_day()
+    rdv = book_appointment(mds=mds, motif=motif, start=at(day, 10), mediateur=m1, channel="accueil")
+    client = client_for(make_user(Role.DIRECTEUR))
+    client.post(PARAMS, closure(day, rendez_vous="garder"))
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRendezVous.A_VENIR and Fermeture.objects.count() == 1
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = client.post(PARAMS, closure(yesterday))
+    assert response.status_code == 200
+    assert "ne peut pas commencer dans le passé" in response.content.decode()
+    assert Fermeture.objects.count() == 1
+
+
+DATE_VALUE = re.compile(r'<input[^>]*type="date"[^>]*>')
+
+
+def date_values(html):
+    values = []
+    for tag in DATE_VALUE.findall(html):
+        found = re.search(r'value="([^"]*)"', tag)
+        if found:
+            values.append(found.group(1))
+    return values
+
+
+def test_every_date_input_has_an_iso_value(desk, make_user, client_for):
+    from tests.mediation.factories import log
+    from tests.usagers.factories import UsagerFactory
+
+    mds, (m1, _), motif = desk
+    directeur, mediateur = make_user(Role.DIRECTEUR), make_user(Role.MEDIATEUR)
+    usager = UsagerFactory(mds=mds)
+    acc = log(mds, mediateur, usager=usager)
+    day = next_open_day()
+    pages = [
+        (make_user(Role.ACCUEIL), reverse("accueil:rdv_nouveau") + f"?date={day.isoformat()}"),
+        (make_user(Role.ACCUEIL), reverse("accueil:agenda")),
+        (directeur, PARAMS),
+        (mediateur, reverse("mediation:commencer")),
+        (mediateur, reverse("mediation:modifier", kwargs={"pk": acc.pk})),
+        (mediateur, reverse("mediation:corriger", kwargs={"pk": acc.pk})),
+        (mediateur, reverse("mediation:liste") + "?du=2026-03-01&au=2026-03-31"),
+    ]
+    seen = 0
+    for user, url in pages:
+        html = client_for(user).get(url).content.decode()
+        for value in date_values(html):
+            seen += 1
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), f"{url} : {value!r}"
+    assert seen >= 6
+    # Bound forms re-rendered with errors keep ISO too.
+    html = client_for(directeur).post(PARAMS, closure(timezone.localdate() - dt.timedelta(days=1))).content.decode()
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in date_values(html) if v)
+
+
+def test_an_invitation_not_accepted_is_never_bookable(desk):
+    mds, (m1, m2), motif = desk
+    invited = invite_staff(mds=mds, email="new@example.org", first_name="Nina", last_name="N.", role=Role.MEDIATEUR)
+    from accueil.models import Disponibilite
+
+    Disponibilite.objects.create(
+        mds=mds, mediateur=invited, jour=next_open_day().weekday(), debut=dt.time(9), fin=dt.time(12)
+    )
+    assert invited not in mediators_of(mds) and m1 in mediators_of(mds)
+    day = next_open_day()
+    assert free_slots(mds=mds, motif=motif, start_date=day, end_date=day, mediateur=invited) == []
+
+
+def test_no_booking_button_without_a_free_slot(desk, make_user, client_for):
+    mds, _, motif = desk
+    client = client_for(make_user(Role.ACCUEIL))
+    url = reverse("accueil:rdv_nouveau")
+    past = timezone.localdate() - dt.timedelta(days=30)
+    html = client.get(url, {"motif": motif.pk, "date": past.isoformat()}).content.decode()
+    assert "Aucun créneau libre" in html and "Réserver ce créneau" not in html
+    html = client.get(url, {"motif": motif.pk, "date": next_open_day().isoformat()}).content.decode()
+    assert "Réserver ce créneau" in html
