@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import MDS, MDSScopedQuerySet
+from mediation.models import JournalActivite
 
 
 class StatutRapport(models.TextChoices):
@@ -94,7 +95,9 @@ class Rapport(models.Model):
         if self.statut != StatutRapport.TERMINE or self.journal_jusqu_a is None:
             return False
         end = (self.mois.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        newer = ResumeActivite.objects.filter(date__gte=self.mois, date__lt=end, activite_id__gt=self.journal_jusqu_a)
+
+        # The journal itself (the rollup may lag behind): same ids as the rollup.
+        newer = JournalActivite.objects.filter(date__gte=self.mois, date__lt=end, pk__gt=self.journal_jusqu_a)
         if self.mds_id:
             newer = newer.filter(mds_id=self.mds_id)
         return newer.exists()
