@@ -41,8 +41,8 @@ def test_bulk_seed_fraction_and_analyze_of_every_filled_table(db):
     out = io.StringIO()
     context = {"rng": random.Random(1), "scale": "departement", "fraction": 0.004, "stdout": out}
     demo.seed_departement(context)
-    analyzed = next(line for line in out.getvalue().splitlines() if "ANALYZE" in line)
+    analyzed = out.getvalue().split("ANALYZE : ", 1)[1]
     for table in ("mediation_journalactivite", "mediation_journaletape", "accueil_rendezvous", "accueil_passage",
                   "usagers_usager", "pilotage_resumeactivite"):  # fmt: skip
         assert table in analyzed
-    assert set(analyzed.split(": ", 1)[1].split(", ")) >= demo.REMPLIES
+    assert all(table in analyzed for table in demo.REMPLIES)
