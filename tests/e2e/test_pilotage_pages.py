@@ -95,7 +95,7 @@ def test_dashboard_v2_summary_sections_french_months_and_print(page, login, axe,
         "svg.pilotage-chart text.chart-label", "els => els.map(e => e.getBoundingClientRect().height)"
     )
     assert heights and min(heights) >= 12, min(heights)
-    labels = page.locator("#graphique-accompagnements_mois text.chart-label").all_inner_texts()
+    labels = page.locator("svg[aria-labelledby^='graphique-accompagnements_mois'] text.chart-label").all_text_contents()
     cut = {"janv", "févr", "avri", "juil", "sept", "octo", "nove", "déce"}
     assert any(label.endswith(".") for label in labels) and not cut & set(labels)
     name = "pilotage-v2-" + ("departement" if role == Role.COORDINATEUR else "mds")
