@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .periode import abreger_mois
+
 BLEU = "#0b4f7c"
 GRIS = "#505f6b"
 
@@ -29,7 +31,8 @@ def barres(serie, titre: str, ident: str, unite: str = "") -> str:
     height = top + row * max(len(serie), 1) + 8
     maximum = max([v for _, v in serie if isinstance(v, int | float)] + [0]) or 1
     parts = [
-        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false">',
         f'<title id="{ident}-t">{escape(titre)}</title>',
         f'<desc id="{ident}-d">Graphique en barres ; les mêmes données figurent dans le tableau associé.</desc>',
@@ -66,7 +69,8 @@ def courbe(serie, titre: str, ident: str, unite: str = "") -> str:
     height = top + plot + bottom
     maximum = max([v for _, v in serie if isinstance(v, int | float)] + [0]) or 1
     parts = [
-        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="pilotage-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false">',
         f'<title id="{ident}-t">{escape(titre)}</title>',
         f'<desc id="{ident}-d">Évolution mois par mois ; les mêmes données figurent dans le tableau associé.</desc>',
@@ -87,10 +91,10 @@ def courbe(serie, titre: str, ident: str, unite: str = "") -> str:
             f'<text x="{x + (step - 16) / 2:.1f}" y="{top + plot - h - 5:.1f}" text-anchor="middle" '
             f'class="chart-value">{_nombre(value)}</text>'
         )
-        words = str(label).split(" ")
+        words = abreger_mois(label).split(" ")
         parts.append(
             f'<text x="{x + (step - 16) / 2:.1f}" y="{top + plot + 16}" text-anchor="middle" class="chart-label">'
-            f"{escape(words[0][:4])}</text>"
+            f"{escape(words[0])}</text>"
         )
         if len(words) > 1:
             parts.append(

@@ -9,7 +9,8 @@ import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from .secrecy import LEGENDE
 
@@ -45,11 +46,48 @@ def csv_long(tableaux, contexte: dict) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet_title(text: str, used: set) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", text)[:28].strip() or "Tableau"
+# Sheet names (Excel: at most 31 characters): abbreviated by design, never cut mid-word.
+NOMS_FEUILLES = {
+    "accompagnements_mois": "Accompagnements par mois",
+    "usagers": "Usagers nouveaux et revenus",
+    "sources": "Venue",
+    "mode": "Sans ou sur rendez-vous",
+    "arrivees": "Arrivées à l'accueil",
+    "attente": "Attente sans rendez-vous",
+    "rdv_statut": "Rendez-vous par issue",
+    "rdv_canal": "Rendez-vous par canal",
+    "rdv_motif": "Rendez-vous par motif",
+    "rappels": "Rappels",
+    "demarches_organisme": "Démarches par organisme",
+    "demarches_procedure": "Démarches les plus fréquentes",
+    "resultats": "Résultat des démarches",
+    "orientations": "Orientations",
+    "postures": "Postures (part des étapes)",
+    "postures_nombre": "Postures (nombre d'étapes)",
+    "progression": "Progression de l'autonomie",
+    "temps": "Temps passé (heures)",
+    "duree_mediane": "Durée médiane (minutes)",
+    "ateliers": "Ateliers",
+    "profil_genre": "Profil - genre",
+    "profil_age": "Profil - tranche d'âge",
+    "profil_statut": "Profil - statut social",
+    "profil_langue": "Profil - langue",
+    "capacite": "Utilisation du point",
+}
+LARGEUR_MAX = 31
+
+
+def _sheet_title(text: str, used: set, cle: str = "") -> str:
+    base = NOMS_FEUILLES.get(cle) or re.sub(r"[\[\]:*?/\\]", " ", text).strip() or "Tableau"
+    if len(base) > LARGEUR_MAX:  # a whole-word cut for titles without a designed name
+        words, base = base.split(), ""
+        for word in words:
+            if len(f"{base} {word}".strip()) > LARGEUR_MAX - 3:
+                break
+            base = f"{base} {word}".strip()
     title, k = base, 2
     while title in used:
-        title, k = f"{base[:25]} {k}", k + 1
+        title, k = f"{base[: LARGEUR_MAX - 3]} {k}", k + 1
     used.add(title)
     return title
 
@@ -60,14 +98,30 @@ def _write_sheet(sheet, tableau, contexte: str):
     if contexte:
         sheet.append([contexte])
     sheet.append(tableau.en_tetes())
-    for cell in sheet[sheet.max_row]:
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)  # header row and label column stay visible
     for row in tableau.rangees():
         sheet.append([_cell(v) for v in row])
+        for cell in sheet[sheet.max_row][1:]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0"
+            elif isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+            else:
+                cell.alignment = Alignment(horizontal="right")
+        if row[0] == "Total":
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
     if tableau.personnes:
         sheet.append([])
         sheet.append([LEGENDE])
-    sheet.column_dimensions["A"].width = 36
+    labels = [str(r[0]) for r in tableau.rangees()] + [str(tableau.en_tetes()[0])]
+    sheet.column_dimensions["A"].width = min(60, max(14, *(len(t) + 2 for t in labels)))
+    for k, head in enumerate(tableau.en_tetes()[1:], start=2):
+        sheet.column_dimensions[get_column_letter(k)].width = min(30, max(10, len(str(head)) + 2))
 
 
 def xlsx_tableaux(tableaux, contexte: str = "", premiere_feuille: list[list] | None = None) -> bytes:
@@ -80,10 +134,12 @@ def xlsx_tableaux(tableaux, contexte: str = "", premiere_feuille: list[list] | N
         for row in premiere_feuille:
             first.append(row)
         first.column_dimensions["A"].width = 60
+        for column in "BCD":
+            first.column_dimensions[column].width = 16
     else:
         book.remove(first)
     for tableau in tableaux:
-        _write_sheet(book.create_sheet(_sheet_title(tableau.titre, used)), tableau, contexte)
+        _write_sheet(book.create_sheet(_sheet_title(tableau.titre, used, tableau.cle)), tableau, contexte)
     if not book.sheetnames:
         book.create_sheet("Vide")
     out = io.BytesIO()

@@ -1,10 +1,13 @@
 """Monthly activity reports (rapport mensuel d'activité): one per month and scope (an MDS or the
 Département), regenerated in place; every previous version is kept in ``RapportVersion``."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
 from core.models import MDS, MDSScopedQuerySet
+from mediation.models import JournalActivite
 
 
 class StatutRapport(models.TextChoices):
@@ -18,6 +21,7 @@ class Declencheur(models.TextChoices):
     PLANIFICATION = "planification", "Production automatique (1er du mois)"
     COMMANDE = "commande", "Commande rapport_mensuel"
     ECRAN = "ecran", "Demande depuis la page Rapports"
+    CORRECTION = "correction", "Correction d'un mois déjà publié"
 
 
 class RapportQuerySet(MDSScopedQuerySet):
@@ -56,6 +60,13 @@ class Rapport(models.Model):
     demande_le = models.DateTimeField("demandé le", null=True, blank=True)
     genere_le = models.DateTimeField("produit le", null=True, blank=True)
     destinataires_prevenus_le = models.DateTimeField("destinataires prévenus le", null=True, blank=True)
+    journal_jusqu_a = models.BigIntegerField(
+        "dernière entrée du journal prise en compte",
+        null=True,
+        blank=True,
+        help_text="Plus grand identifiant d'entrée du journal de séance datée du mois (et du périmètre) lors "
+        "de la production : une correction plus récente rend le rapport périmé.",
+    )
 
     objects = RapportQuerySet.as_manager()
 
@@ -77,6 +88,19 @@ class Rapport(models.Model):
     @property
     def en_cours(self) -> bool:
         return self.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+
+    @property
+    def perime(self) -> bool:
+        """A session-log entry dated in the month arrived after production (one indexed query)."""
+        if self.statut != StatutRapport.TERMINE or self.journal_jusqu_a is None:
+            return False
+        end = (self.mois.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+        # The journal itself (the rollup may lag behind): same ids as the rollup.
+        newer = JournalActivite.objects.filter(date__gte=self.mois, date__lt=end, pk__gt=self.journal_jusqu_a)
+        if self.mds_id:
+            newer = newer.filter(mds_id=self.mds_id)
+        return newer.exists()
 
 
 class RapportVersion(models.Model):

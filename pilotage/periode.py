@@ -33,6 +33,8 @@ MOIS_FR = [
     "novembre",
     "décembre",
 ]
+# Abbreviations of the Imprimerie nationale (never a cut word: « avr. », not « avri »).
+MOIS_ABREGES = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 MOIS_RE = re.compile(r"^(\d{4})-(\d{2})$")
 # Oldest month a dashboard accepts (the experiment started in 2024; older data is not kept).
 PREMIER_MOIS = dt.date(2020, 1, 1)
@@ -40,6 +42,32 @@ PREMIER_MOIS = dt.date(2020, 1, 1)
 
 def libelle_mois(day: dt.date) -> str:
     return f"{MOIS_FR[day.month - 1]} {day.year}"
+
+
+def jour_fr(day: dt.date) -> str:
+    """« 1er décembre 2026 », « 14 novembre 2026 »."""
+    return f"{'1er' if day.day == 1 else day.day} {MOIS_FR[day.month - 1]} {day.year}"
+
+
+def comparaison(periode: Periode, today: dt.date | None = None) -> tuple[Periode, Periode, str]:
+    """(period shown, period compared, label). The month in progress is compared like for like:
+    its days so far against the same days of the previous month, labelled as such."""
+    today = today or timezone.localdate()
+    if periode.type == "mois" and periode.mois == mois_courant(today):
+        shown = Periode("mois", periode.mois, jours=today.day)
+        previous = Periode("mois", periode.mois - relativedelta(months=1), jours=today.day)
+        label = f"au {jour_fr(today)}, comparé à la même durée du mois précédent ({previous.libelle})"
+        return shown, previous, label
+    previous = periode.precedente()
+    return periode, previous, f"comparé à {previous.libelle}"
+
+
+def abreger_mois(label: str) -> str:
+    """« avril 2026 » → « avr. 2026 » (labels that are not a month are returned unchanged)."""
+    words = str(label).split(" ")
+    if words and words[0] in MOIS_FR:
+        words[0] = MOIS_ABREGES[MOIS_FR.index(words[0])]
+    return " ".join(words)
 
 
 def mois_courant(today: dt.date | None = None) -> dt.date:
@@ -51,6 +79,7 @@ def mois_courant(today: dt.date | None = None) -> dt.date:
 class Periode:
     type: str  # "mois" | "trimestre" | "12mois"
     mois: dt.date  # first day of the reference month
+    jours: int | None = None  # month only: its first N days (like-for-like comparison of the current month)
 
     @property
     def debut(self) -> dt.date:
@@ -65,7 +94,10 @@ class Periode:
         """First day after the period (exclusive bound)."""
         if self.type == "trimestre":
             return self.debut + relativedelta(months=3)
-        return self.mois + relativedelta(months=1)
+        end = self.mois + relativedelta(months=1)
+        if self.jours:
+            end = min(end, self.mois + dt.timedelta(days=self.jours))
+        return end
 
     @property
     def debut_dt(self) -> dt.datetime:
@@ -91,6 +123,8 @@ class Periode:
 
     @property
     def libelle(self) -> str:
+        if self.type == "mois" and self.jours:
+            return f"du 1er au {jour_fr(self.fin - dt.timedelta(days=1))}"
         if self.type == "mois":
             return libelle_mois(self.mois)
         if self.type == "trimestre":
@@ -115,7 +149,7 @@ def parse_mois(value: str | None) -> dt.date | None:
     return dt.date(year, month, 1)
 
 
-def periode_depuis(params, today: dt.date | None = None) -> tuple[Periode, str | None]:
+def periode_depuis(params, today: dt.date | None = None, premier: dt.date | None = None) -> tuple[Periode, str | None]:
     """(period, error message or None) from a QueryDict-like mapping. Never raises."""
     default = Periode("mois", mois_courant(today))
     type_ = params.get("periode") or "mois"
@@ -131,8 +165,9 @@ def periode_depuis(params, today: dt.date | None = None) -> tuple[Periode, str |
             problems.append("le mois doit être écrit AAAA-MM, par exemple 2026-10")
         elif parsed > default.mois:
             problems.append("le mois demandé est dans le futur")
-        elif parsed < PREMIER_MOIS:
-            problems.append(f"les données commencent en {libelle_mois(PREMIER_MOIS)}")
+        elif parsed < max(PREMIER_MOIS, premier.replace(day=1) if premier else PREMIER_MOIS):
+            start = max(PREMIER_MOIS, premier.replace(day=1) if premier else PREMIER_MOIS)
+            problems.append(f"les données commencent en {libelle_mois(start)}")
         else:
             mois = parsed
     if problems:

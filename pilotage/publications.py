@@ -111,8 +111,6 @@ def comptes(periodes: list[Periode], mds_ids) -> dict:
     start, end = min(p.debut for p in periodes), max(p.fin for p in periodes)
     rows = []
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"SELECT p.k, v.cle, a.mds_id, v.code, COUNT(DISTINCT a.usager_id) FROM (VALUES {values}) AS p(k, d, f) "
             f"JOIN {RES} a ON a.date >= p.d AND a.date < p.f JOIN {USA} u ON u.id = a.usager_id "
@@ -189,5 +187,3 @@ def part_masquee(periode: Periode) -> dict[str, float]:
         cells = [c for row in decision.table.etendue[:-1] for c in row[:-1] if c.valeur > 0]
         shares[cle] = round(100 * sum(c.masquee for c in cells) / len(cells), 1) if cells else 0.0
     return shares
-
-

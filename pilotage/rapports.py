@@ -1,9 +1,10 @@
-"""Production of the monthly activity report: figures → PDF (WeasyPrint) + XLSX (openpyxl) + CSV.
+"""Content of the monthly activity report (reads and rendering, no writes): figures → PDF
+(WeasyPrint) + XLSX (openpyxl) + CSV, the content hash, the recipients.
 
-The same function runs for the beat schedule (1st of the month, 06:00 Europe/Paris, previous month),
-for ``manage.py rapport_mensuel`` and for a request from the Rapports page, so the figures are
-identical whoever produces them. The content hash is the SHA-256 of the published figures
-(canonical JSON): same data → same hash. Regenerating keeps the previous version in history."""
+``pilotage.services.produire`` (the write) uses it for the beat schedule (1st of the month, 06:00
+Europe/Paris, previous month), for ``manage.py rapport_mensuel`` and for a request from the Rapports
+page, so the figures are identical whoever produces them. The content hash is the SHA-256 of the
+published figures (canonical JSON): same data → same hash."""
 
 from __future__ import annotations
 
@@ -11,23 +12,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import time
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import PARIS
-from core.locks import try_advisory_lock
 from core.models import MDS, User
 from core.permissions import roles_with
 
-from . import charts, exports, services
-from .models import Declencheur, Destinataire, Rapport, RapportVersion, StatutRapport
+from . import charts, selectors
+from .models import Destinataire, Rapport
 from .periode import Perimetre, Periode, libelle_mois
 from .secrecy import LEGENDE
 
@@ -51,8 +46,8 @@ def calculer(mois: dt.date, mds: MDS | None) -> tuple[dict, list, list]:
     protected by the secrecy rule (pilotage.secrecy)."""
     periode = Periode("mois", mois)
     perimetre = perimetre_de(mds)
-    chiffres = services.chiffres_cles(periode, perimetre)
-    tableaux = services.tableaux(periode, perimetre)
+    chiffres = selectors.chiffres_cles(periode, perimetre)
+    tableaux = selectors.tableaux(periode, perimetre)
     figures = {
         "mois": f"{mois:%Y-%m}",
         "perimetre": mds.code if mds else "departement",
@@ -62,12 +57,25 @@ def calculer(mois: dt.date, mds: MDS | None) -> tuple[dict, list, list]:
     return figures, tableaux, chiffres
 
 
+def derniere_entree(mois: dt.date, mds: MDS | None) -> int:
+    """Largest session-log entry id (every version, corrections and cancellations included) dated in
+    the month, for one MDS or the Département: what a report has taken into account."""
+    from dateutil.relativedelta import relativedelta
+
+    from .models import ResumeActivite
+
+    qs = ResumeActivite.objects.filter(date__gte=mois, date__lt=mois + relativedelta(months=1))
+    if mds is not None:
+        qs = qs.filter(mds_id=mds.pk)
+    return qs.aggregate(m=models.Max("activite_id"))["m"] or 0
+
+
 def empreinte(figures: dict) -> str:
     canonical = json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _sans_activite(chiffres) -> bool:
+def sans_activite(chiffres) -> bool:
     values = {c.cle: c.valeur for c in chiffres}
     return not values.get("nb_accompagnements") and not values.get("heures")
 
@@ -88,8 +96,9 @@ METHODOLOGIE = [
     "Aucun chiffre par membre du personnel : l'activité est celle d'une MDS ou du Département.",
     "Secret statistique : dans les tableaux qui comptent des personnes selon une caractéristique "
     "personnelle (genre, âge, statut, langue), les effectifs de 1 à 10 sont remplacés par « < 11 » et "
-    "d'autres cases sont masquées (« s ») pour qu'aucune valeur cachée ne puisse être recalculée à partir "
-    "des totaux. Les nombres d'actes (accompagnements, démarches, rendez-vous) restent exacts. " + LEGENDE,
+    "d'autres cases sont masquées (« s ») pour qu'aucune valeur cachée ne puisse être recalculée, même en "
+    "combinant les rapports de toutes les MDS, du Département et des mois, trimestres et 12 mois (décision "
+    "unique par période). Les nombres d'actes (accompagnements, démarches, rendez-vous) restent exacts. " + LEGENDE,
 ]
 
 
@@ -138,7 +147,7 @@ def rendre_pdf(rapport: Rapport, tableaux, chiffres) -> bytes:
     return HTML(string=html, base_url=None, url_fetcher=_refuse_urls).write_pdf()
 
 
-def _premiere_feuille(rapport, chiffres) -> list[list]:
+def premiere_feuille(rapport, chiffres) -> list[list]:
     rows = [
         [f"Rapport mensuel d'activité — {libelle_mois(rapport.mois)}"],
         [rapport.libelle_perimetre],
@@ -152,96 +161,9 @@ def _premiere_feuille(rapport, chiffres) -> list[list]:
     return rows
 
 
-def _nom(rapport: Rapport, ext: str) -> str:
+def nom_fichier(rapport: Rapport, ext: str) -> str:
     scope = rapport.mds.code if rapport.mds_id else "departement"
     return f"rapports/{rapport.mois:%Y-%m}/rapport_{scope}_{rapport.mois:%Y-%m}_v{rapport.version}.{ext}"
-
-
-def _avancer(rapport: Rapport, progression: int, etape: str, **fields) -> None:
-    fields.update(progression=progression, etape=etape)
-    Rapport.objects.filter(pk=rapport.pk).update(**fields)
-    for key, value in fields.items():
-        setattr(rapport, key, value)
-
-
-def demander(*, mois: dt.date, mds: MDS | None, declencheur: str, par=None, enqueue: bool = True) -> Rapport:
-    """Create or reset the report of a month and scope as queued, then enqueue its production."""
-    from .tasks import produire_rapport
-
-    with transaction.atomic():
-        rapport, _ = Rapport.objects.select_for_update().get_or_create(mois=mois, mds=mds)
-        if rapport.statut != StatutRapport.EN_COURS:
-            rapport.statut = StatutRapport.EN_ATTENTE
-            rapport.progression = 0
-            rapport.etape = "En attente du traitement"
-            rapport.erreur = ""
-        rapport.demande_le = timezone.now()
-        rapport.demande_par = par
-        rapport.save()
-        if enqueue:
-            produire_rapport.delay_on_commit(rapport.pk, declencheur)
-    return rapport
-
-
-def produire(rapport_id: int, *, declencheur: str = Declencheur.ECRAN, notifier: bool | None = None) -> Rapport | None:
-    """Compute and store the report (idempotent: same data → same figures and hash). Returns None when
-    another process is producing the same report right now."""
-    with try_advisory_lock(f"pilotage.rapport:{rapport_id}") as acquired:
-        if not acquired:
-            return None
-        return _produire(rapport_id, declencheur, notifier)
-
-
-def _produire(rapport_id, declencheur, notifier):
-    rapport = Rapport.objects.select_related("mds").get(pk=rapport_id)
-    started = time.monotonic()
-    _avancer(rapport, 5, "Calcul des indicateurs", statut=StatutRapport.EN_COURS, erreur="")
-    try:
-        figures, tableaux, chiffres = calculer(rapport.mois, rapport.mds)
-        rapport.sans_activite = _sans_activite(chiffres)
-        _avancer(rapport, 45, "Mise en page du PDF")
-        pdf = rendre_pdf(rapport, tableaux, chiffres)
-        _avancer(rapport, 75, "Classeur XLSX")
-        contexte = f"{rapport.libelle_perimetre} — {libelle_mois(rapport.mois)}"
-        xlsx = exports.xlsx_tableaux(tableaux, contexte, _premiere_feuille(rapport, chiffres))
-        _avancer(rapport, 90, "Fichier CSV")
-        csv_bytes = exports.csv_long(tableaux, {"periode": f"{rapport.mois:%Y-%m}", "perimetre": figures["perimetre"]})
-        with transaction.atomic():
-            locked = Rapport.objects.select_for_update().get(pk=rapport.pk)
-            if locked.version and locked.genere_le:
-                RapportVersion.objects.create(
-                    rapport=locked,
-                    version=locked.version,
-                    empreinte=locked.empreinte,
-                    genere_le=locked.genere_le,
-                    declencheur=locked.declencheur,
-                    pdf=locked.pdf.name,
-                    xlsx=locked.xlsx.name,
-                    csv=locked.csv.name,
-                )
-            locked.version += 1
-            rapport.version = locked.version
-            locked.pdf.save(_nom(rapport, "pdf"), ContentFile(pdf), save=False)
-            locked.xlsx.save(_nom(rapport, "xlsx"), ContentFile(xlsx), save=False)
-            locked.csv.save(_nom(rapport, "csv"), ContentFile(csv_bytes), save=False)
-            locked.chiffres = json.loads(json.dumps(figures, default=str))
-            locked.empreinte = empreinte(figures)
-            locked.sans_activite = rapport.sans_activite
-            locked.statut = StatutRapport.TERMINE
-            locked.progression = 100
-            locked.etape = "Terminé"
-            locked.declencheur = declencheur
-            locked.genere_le = timezone.now()
-            locked.duree_secondes = round(time.monotonic() - started, 2)
-            locked.save()
-        rapport = locked
-    except Exception as error:
-        logger.exception("rapport_echec", extra={"rapport_id": rapport.pk})
-        _avancer(rapport, rapport.progression, "Échec", statut=StatutRapport.ECHEC, erreur=type(error).__name__[:200])
-        raise
-    if notifier if notifier is not None else declencheur != Declencheur.ECRAN:
-        prevenir(rapport)
-    return rapport
 
 
 def destinataires(rapport: Rapport) -> list[str]:
@@ -258,24 +180,3 @@ def destinataires(rapport: Rapport) -> list[str]:
     else:
         users = users.filter(role__in=roles_with("pilotage.departement"))
     return sorted(set(users.values_list("email", flat=True)))
-
-
-def prevenir(rapport: Rapport) -> int:
-    """E-mail a LINK to the Rapports page (never the file: the report stays behind the login)."""
-    recipients = destinataires(rapport)
-    if not recipients:
-        return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("pilotage:rapports") + f"?mois={rapport.mois:%Y-%m}"
-    subject = f"Rapport d'activité de {libelle_mois(rapport.mois)} — {rapport.libelle_perimetre}"
-    body = (
-        f"Bonjour,\n\nLe rapport mensuel d'activité de {libelle_mois(rapport.mois)} "
-        f"({rapport.libelle_perimetre}) est disponible sur MDS connectée :\n{link}\n\n"
-        "Une connexion est nécessaire pour le télécharger (PDF, XLSX, CSV).\n"
-        + ("Aucune activité n'a été enregistrée ce mois-ci.\n" if rapport.sans_activite else "")
-        + "\nCe message est envoyé automatiquement."
-    )
-    sent = 0
-    for email in recipients:
-        sent += send_mail(subject, body, None, [email])
-    Rapport.objects.filter(pk=rapport.pk).update(destinataires_prevenus_le=timezone.now())
-    return sent

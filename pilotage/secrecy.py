@@ -9,20 +9,20 @@ is counted in exactly one cell, so the totals are the sums):
 
 1. **Primary suppression.** Every cell — inner cells *and* totals — whose value is between 1 and 10
    is shown as ``"< 11"``.
-2. **Zeros are published.** A zero reveals nothing about a person (nobody has that attribute) and
-   is shown as ``0``. It is never used as a secondary cell, so a reader knows that a masked cell is
-   at least 1.
-3. **Secondary suppression.** Additional cells (value ≥ 11) are masked and shown as ``"s"`` until
+2. **Zeros are usually published** (nobody has that attribute). A zero may however be masked as
+   ``"< 11"`` when publishing it would let a reader recompute a neighbour (a row whose total is
+   public and whose only other cell is small); so a reader only knows that ``"< 11"`` is 0…10.
+3. **Secondary suppression.** Additional cells are masked (``"s"`` when ≥ 11, ``"< 11"`` below) until
    every masked cell is protected: the published values (cells and totals) are compatible with at
    least one *other* table in which that cell has a different value. The reader is assumed to know
-   everything: the rule itself, that ``"< 11"`` means 1…10 and ``"s"`` means 11 or more, and every
+   everything: the rule itself, that ``"< 11"`` means 0…10 and ``"s"`` means 11 or more, and every
    row/column equation.
 4. **Fallback.** If no choice of secondary cells can protect a cell, the whole table is withheld.
 
 How protection is decided (exact, not a heuristic): put the totals into an extended
 (R+1) × (C+1) matrix and flip the sign of the margin cells; then every row and every column of the
 signed matrix sums to zero, and the tables a reader cannot tell apart from the true one differ by
-integer "circulations" supported on the masked cells, within the ranges the reader knows (1…10 for
+integer "circulations" supported on the masked cells, within the ranges the reader knows (0…10 for
 ``"< 11"``, ≥ 11 for ``"s"``). The constraint matrix is a bipartite network matrix (totally
 unimodular), so a masked cell can take another value iff it lies on a cycle of the *residual graph*
 (row node → column node when the cell may grow by one, column → row when it may shrink). The test
@@ -40,9 +40,9 @@ SEUIL = 11
 MASQUE_PRIMAIRE = "< 11"
 MASQUE_SECONDAIRE = "s"
 LEGENDE = (
-    "« < 11 » : effectif de personnes compris entre 1 et 10, masqué (secret statistique). "
-    "« s » : effectif d'au moins 11 masqué pour qu'aucune valeur cachée ne puisse être recalculée "
-    "à partir des totaux. Les zéros sont publiés."
+    "« < 11 » : effectif de personnes compris entre 0 et 10, masqué (secret statistique ; un zéro est "
+    "masqué s'il permettrait de retrouver une case voisine). « s » : effectif d'au moins 11 masqué pour "
+    "qu'aucune valeur cachée ne puisse être recalculée, même en combinant les tableaux publiés."
 )
 
 PUBLIE, PRIMAIRE, SECONDAIRE = "publie", "primaire", "secondaire"

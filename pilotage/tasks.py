@@ -1,10 +1,16 @@
-"""Celery tasks of pilotage: thin wrappers around pilotage.rapports (ids in, idempotent)."""
+"""Celery tasks of pilotage — thin: ids in, one service call each — and the helpers that enqueue
+them (``demander``). Dependencies go one way: tasks → services, services never import tasks."""
+
+import datetime as dt
 
 from celery import shared_task
 
 from core.models import MDS
 
-from .models import Declencheur, Rapport, StatutRapport
+from . import services
+from .models import Declencheur, Rapport
+from .periode import parse_mois
+from .rollup import rafraichir
 
 PERIODIC_TASKS = [
     {
@@ -24,44 +30,31 @@ PERIODIC_TASKS = [
 
 @shared_task(time_limit=10 * 60, soft_time_limit=9 * 60)
 def rafraichir_resumes() -> int:
-    from .rollup import rafraichir
-
-    return rafraichir()
+    """Top the rollup up, then regenerate every report a late correction made stale."""
+    count = rafraichir()
+    for rapport in services.preparer_perimes():
+        produire_rapport.delay_on_commit(rapport.pk, Declencheur.CORRECTION)
+    return count
 
 
 @shared_task(time_limit=15 * 60, soft_time_limit=14 * 60, acks_late=True)
 def produire_rapport(rapport_id: int, declencheur: str = Declencheur.ECRAN) -> str | None:
-    from .rapports import produire
-
-    rapport = produire(rapport_id, declencheur=declencheur)
+    rapport = services.produire(rapport_id=rapport_id, declencheur=declencheur)
     return rapport.empreinte if rapport else None
+
+
+def demander(*, mois: dt.date, mds: MDS | None, declencheur: str, par=None) -> Rapport:
+    """Queue the report of a month and scope: prepared now, produced by the worker after commit."""
+    rapport = services.preparer(mois=mois, mds=mds, par=par)
+    produire_rapport.delay_on_commit(rapport.pk, declencheur)
+    return rapport
 
 
 @shared_task(time_limit=120, soft_time_limit=100)
 def rapports_mensuels(mois: str | None = None) -> int:
-    """Queue the previous month's report of every active MDS and of the Département. Idempotent: a
-    report already requested after the month ended (queued, running or done) is not queued again."""
-    import datetime as dt
-
-    from core.dates import PARIS
-
-    from .periode import parse_mois
-    from .rapports import demander, mois_precedent
-
-    month = parse_mois(mois) if mois else mois_precedent()
-    month_end = dt.datetime.combine(
-        (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1), dt.time.min, tzinfo=PARIS
-    )
-    queued = 0
-    for mds in [None, *MDS.objects.filter(active=True).order_by("nom")]:
-        existing = Rapport.objects.filter(mois=month, mds=mds).first()
-        if (
-            existing
-            and existing.statut != StatutRapport.ECHEC
-            and existing.demande_le
-            and existing.demande_le >= month_end
-        ):
-            continue
-        demander(mois=month, mds=mds, declencheur=Declencheur.PLANIFICATION)
-        queued += 1
-    return queued
+    """Queue a month's reports (default: the previous month). Idempotent, so a scheduler that missed
+    the 06:00 run of the 1st can call it again at start-up (or for any month: ``mois="2026-10"``)."""
+    prepared = services.preparer_mois(mois=parse_mois(mois) if mois else None)
+    for rapport in prepared:
+        produire_rapport.delay_on_commit(rapport.pk, Declencheur.PLANIFICATION)
+    return len(prepared)

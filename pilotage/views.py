@@ -17,8 +17,8 @@ from core.models import MDS
 from core.pagination import paginate
 from core.permissions import require
 
-from . import charts, exports, services
-from .periode import TYPES, Perimetre, periode_depuis
+from . import charts, exports, selectors, tasks
+from .periode import TYPES, Perimetre, comparaison, periode_depuis
 
 
 def _query(periode, perimetre, **extra) -> str:
@@ -29,7 +29,7 @@ def _query(periode, perimetre, **extra) -> str:
 def _export(request, periode, perimetre):
     cle = request.GET.get("export", "")
     fmt = request.GET.get("format", "csv")
-    tableau = services.tableau(cle, periode, perimetre)
+    tableau = selectors.tableau(cle, periode, perimetre)
     if tableau is None or fmt not in ("csv", "xlsx"):
         raise Http404("Tableau inconnu.")
     contexte = f"{perimetre.libelle} — {periode.libelle}"
@@ -44,11 +44,11 @@ def _export(request, periode, perimetre):
 
 
 def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=None):
-    periode, erreur = periode_depuis(request.GET)
+    periode, erreur = periode_depuis(request.GET, premier=selectors.premiere_activite())
     erreurs = [*erreurs, *([erreur] if erreur else [])]
     if request.GET.get("export"):
         return _export(request, periode, perimetre)
-    tableaux = services.tableaux(periode, perimetre)
+    chiffres, tableaux = selectors.tableau_de_bord(periode, perimetre)
     blocs = [
         {
             "tableau": t,
@@ -57,6 +57,7 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         }
         for t in tableaux
     ]
+    sections = selectors.sections(blocs, par_mds_d_abord=perimetre.plusieurs)
     context = {
         "page_title": titre,
         "titre": titre,
@@ -64,8 +65,11 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         "perimetre": perimetre,
         "erreurs": erreurs,
         "types_periode": TYPES.items(),
-        "chiffres": services.chiffres_cles(periode, perimetre),
+        "chiffres": chiffres,
         "blocs": blocs,
+        "sections": sections,
+        "comparaison": comparaison(periode)[2],
+        "mois_choix": _mois_choix(),
         "choix_mds": choix_mds,
         "mds_choisies": {m.code for m in perimetre.mds} if not perimetre.departement else set(),
         "url_name": url_name,
@@ -73,6 +77,16 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         "coop_xlsx_url": _coop_url(periode, perimetre, "xlsx"),
     }
     return render(request, "pilotage/tableau_de_bord.html", context)
+
+
+def _mois_choix(count: int = 36):
+    """The month selector, in French (« décembre 2026 »), most recent first."""
+    from dateutil.relativedelta import relativedelta
+
+    from .periode import libelle_mois, mois_courant
+
+    first = mois_courant()
+    return [(f"{m:%Y-%m}", libelle_mois(m)) for m in (first - relativedelta(months=k) for k in range(count))]
 
 
 def _coop_url(periode, perimetre, fmt: str) -> str:
@@ -90,16 +104,20 @@ def _coop(request, perimetre):
 
 
 def _perimetre_mds(request):
+    """The director's MDS; another MDS (unknown or not theirs) gives a French message and their own
+    MDS — nothing of the other one is shown."""
     code = request.GET.get("mds")
+    erreurs = []
+    wanted = request.mds
     if code:
-        wanted = request.user.mds_list().filter(code=code).first()
-        if wanted is None:
-            raise Http404("MDS inconnue.")
-    else:
-        wanted = request.mds
+        chosen = request.user.mds_list().filter(code=code).first()
+        if chosen is None:
+            erreurs.append("Cette MDS n'est pas dans votre périmètre : affichage de votre MDS.")
+        else:
+            wanted = chosen
     if wanted is None:
         raise Http404("Aucune MDS rattachée.")
-    return Perimetre(mds=(wanted,))
+    return Perimetre(mds=(wanted,)), erreurs
 
 
 def _perimetre_departement(request):
@@ -118,11 +136,11 @@ def _perimetre_departement(request):
 @require("pilotage.mds")
 def mds(request):
     """Director: their MDS. Asking for an MDS they do not belong to is a 404."""
-    perimetre = _perimetre_mds(request)
+    perimetre, erreurs = _perimetre_mds(request)
     if request.GET.get("coop"):
         return _coop(request, perimetre)
     titre = f"Tableau de bord — {perimetre.mds[0].nom}"
-    return _dashboard(request, perimetre, titre=titre, url_name="pilotage:mds")
+    return _dashboard(request, perimetre, titre=titre, url_name="pilotage:mds", erreurs=erreurs)
 
 
 @login_required
@@ -209,7 +227,6 @@ def rapport_demande(request):
 
     from .models import Declencheur
     from .periode import libelle_mois, parse_mois
-    from .rapports import demander
 
     allowed_months = {value for value, _ in _mois_possibles()}
     scopes = {value: mds for value, _, mds in _perimetres_possibles(request.user)}
@@ -218,7 +235,7 @@ def rapport_demande(request):
         messages.error(request, "Choisissez un mois terminé et un périmètre dans les listes.")
         return redirect("pilotage:rapports")
     mois = parse_mois(mois_value)
-    rapport = demander(mois=mois, mds=scopes[scope_value], declencheur=Declencheur.ECRAN, par=request.user)
+    rapport = tasks.demander(mois=mois, mds=scopes[scope_value], declencheur=Declencheur.ECRAN, par=request.user)
     messages.success(
         request, f"Rapport de {libelle_mois(mois)} ({rapport.libelle_perimetre}) demandé : production en cours."
     )

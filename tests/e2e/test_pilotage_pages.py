@@ -61,3 +61,50 @@ def test_rapports_page_is_accessible(page, login, axe, make_user, activity, mds_
     assert page.get_by_role("link", name="PDF").first.is_visible()
     axe(page, "pilotage-rapports")
     assert page.third_party_requests == []
+
+
+def _pdf_pages(data: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+@pytest.mark.parametrize(
+    "role,url", [(Role.DIRECTEUR, "/pilotage/mds/"), (Role.COORDINATEUR, "/pilotage/departement/")]
+)
+def test_dashboard_v2_summary_sections_french_months_and_print(page, login, axe, make_user, role, url):
+    """On the demo data: summary first, a table of contents, French month selector, legible chart
+    labels (≥ 12 px as rendered), month names abbreviated, and a print version of at most 4 pages."""
+    from tests.e2e.conftest import SCREENSHOTS
+
+    call_command("seed_demo", "--quiet-accounts", stdout=__import__("io").StringIO())
+    from core.models import MDS
+
+    mds = MDS.objects.filter(active=True).order_by("nom").first()
+    login(page, make_user(role, mds=mds if role == Role.DIRECTEUR else None))
+    page.goto(f"{url}?periode=12mois")
+    headings = page.locator("h2").all_inner_texts()
+    assert headings[0] == "En résumé" and "Sommaire" in headings
+    assert page.locator(".pilotage-chiffres li").count() >= 6
+    toc = page.locator("nav.pilotage-sommaire a").all_inner_texts()
+    assert toc and (toc[0] == "Par MDS") == (role == Role.COORDINATEUR)
+    options = page.locator("#id_mois option").all_inner_texts()
+    assert options[0].split()[0] in {"Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août",
+                                     "Septembre", "Octobre", "Novembre", "Décembre"}  # fmt: skip
+    heights = page.eval_on_selector_all(
+        "svg.pilotage-chart text.chart-label", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 12, min(heights)
+    labels = page.locator("svg[aria-labelledby^='graphique-accompagnements_mois'] text.chart-label").all_text_contents()
+    cut = {"janv", "févr", "avri", "juil", "sept", "octo", "nove", "déce"}
+    assert any(label.endswith(".") for label in labels) and not cut & set(labels)
+    name = "pilotage-v2-" + ("departement" if role == Role.COORDINATEUR else "mds")
+    axe(page, name)
+    page.emulate_media(media="print")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-print.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=False)
+    (SCREENSHOTS / f"{name}.pdf").write_bytes(pdf)
+    pages = _pdf_pages(pdf)
+    print(f"{name}: {pages} pages imprimées")
+    assert 1 <= pages <= 4, pages

@@ -23,9 +23,23 @@ def test_director_sees_own_mds(client_for, directeur, mds_a):
     assert mds_a.nom in response.content.decode()
 
 
-def test_director_asking_for_another_mds_gets_404(client_for, directeur, mds_b):
-    response = client_for(directeur).get(reverse("pilotage:mds"), {"mds": mds_b.code})
-    assert response.status_code == 404
+@pytest.mark.parametrize("params", [{"export": "profil_genre", "format": "csv"}, {}])
+def test_director_asking_for_another_mds_gets_a_message_and_their_own(client_for, directeur, mds_a, mds_b, params):
+    response = client_for(directeur).get(reverse("pilotage:mds"), {"mds": mds_b.code, **params})
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    assert mds_b.nom not in body
+    if not params:
+        assert "pas dans votre périmètre" in body and mds_a.nom in body
+        assert response.context["perimetre"].mds == (mds_a,)
+
+
+def test_month_before_the_first_activity_gives_the_default(client_for, directeur, mds_a, mediateur):
+    log(mds_a, mediateur, date=timezone.localdate())
+    response = client_for(directeur).get(reverse("pilotage:mds"), {"mois": "2021-03"})
+    assert response.status_code == 200
+    assert "les données commencent en" in response.content.decode()
+    assert response.context["periode"].mois == timezone.localdate().replace(day=1)
 
 
 @pytest.mark.parametrize("role", [Role.MEDIATEUR, Role.ACCUEIL, Role.TRAVAILLEUR_SOCIAL, Role.COORDINATEUR])
@@ -47,7 +61,7 @@ def test_only_coordinateurs_open_the_departement_dashboard(client_for, make_user
         {"mois": "2999-01"},
         {"mois": "1900-01"},
         {"periode": "trimestre", "mois": "2026-1"},
-        {"periode": "x" * 500, "mois": "\x00"},
+        {"periode": "x" * 500, "mois": "2026-1O"},
     ],
 )
 def test_invalid_period_gives_a_french_message_and_the_default(client_for, directeur, params):

@@ -26,7 +26,8 @@ from accueil.models import Fermeture, Passage, PlageOuverture, RendezVous
 from ateliers.models import ParticipantAnonyme
 from core.roles import Role
 from mediation.services import annuler_accompagnement, corriger_accompagnement, log_atelier_seance
-from pilotage import indicators, services
+from pilotage import indicators
+from pilotage import selectors as services
 from pilotage.periode import PARIS, Perimetre, Periode
 from pilotage.rollup import rafraichir
 from tests.accueil.factories import MotifFactory

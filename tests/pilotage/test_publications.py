@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from core.models import MDS
-from pilotage import exports, rapports, services
+from pilotage import exports, publications, rapports
+from pilotage import selectors as services
 from pilotage.periode import Perimetre, Periode, mois_courant
 from pilotage.publications import ATTRIBUTS, sous_periodes
 from pilotage.secrecy import proteger
@@ -86,8 +87,10 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(demo):
         attacker.emboitements(family, names, categories)
         t0 = time.monotonic()
         pinned = attacker.epingles()
-        print(f"{cle}: {len(attacker.hidden)} masquées, {len(attacker.index)} inconnues, "
-              f"{attacker.milps} milp, {time.monotonic() - t0:.1f} s")
+        print(
+            f"{cle}: {len(attacker.hidden)} masquées, {len(attacker.index)} inconnues, "
+            f"{attacker.milps} milp, {time.monotonic() - t0:.1f} s"
+        )
         assert not pinned, f"{cle} : cellules recalculées {pinned}"
         hidden_total += len(attacker.hidden)
         cells_total += len(attacker.shown)

@@ -143,3 +143,74 @@ def test_request_from_page_queues_and_status_polls(
     current = timezone.localdate().strftime("%Y-%m")
     client.post(reverse("pilotage:rapport_demande"), {"mois": current, "perimetre": mds_a.code})
     assert Rapport.objects.count() == 1
+
+
+def test_pdf_cover_shows_the_version_being_produced(activite, mds_a):
+    from django.test.signals import template_rendered
+
+    versions = []
+
+    def seen(sender, template, context, **kwargs):
+        if template.name == "pilotage/rapport_pdf.html":
+            versions.append((context["rapport"].version, context["mois_libelle"]))
+
+    template_rendered.connect(seen)
+    try:
+        run("--mois", "2026-10", "--mds", mds_a.code, "--sans-email")
+        run("--mois", "2026-10", "--mds", mds_a.code, "--sans-email")
+    finally:
+        template_rendered.disconnect(seen)
+    assert versions == [(1, "octobre 2026"), (2, "octobre 2026")]
+    assert Rapport.objects.get(mois=OCTOBRE, mds=mds_a).version == 2
+
+
+def test_xlsx_sheets_have_designed_names_frozen_headers_and_number_formats(activite, mds_a):
+    from pilotage.exports import NOMS_FEUILLES
+
+    run("--mois", "2026-10", "--mds", mds_a.code, "--sans-email")
+    book = load_workbook(io.BytesIO(Rapport.objects.get(mois=OCTOBRE, mds=mds_a).xlsx.open("rb").read()))
+    names = book.sheetnames[1:]
+    assert all(len(n) <= 31 for n in book.sheetnames)
+    assert set(names) <= set(NOMS_FEUILLES.values()) and "Démarches les plus fréquentes" in names
+    sheet = book["Accompagnements par mois"]
+    header = next(r for r in range(1, 6) if sheet.cell(row=r, column=1).value == "Mois")
+    assert sheet.freeze_panes == f"B{header + 1}"
+    numbers = [c for row in sheet.iter_rows(min_row=header + 1) for c in row[1:] if isinstance(c.value, int)]
+    assert numbers and all(c.number_format == "#,##0" for c in numbers)
+    assert sheet.column_dimensions["A"].width >= len("septembre 2026")
+
+
+def test_chart_month_labels_are_abbreviated_not_cut():
+    from pilotage import charts
+    from pilotage.tableaux import Tableau
+
+    serie = [(label, 3) for label in ("avril 2026", "octobre 2026", "novembre 2026", "juin 2026")]
+    tableau = Tableau(cle="x", titre="t", entete_lignes="Mois", colonnes=["n"], lignes=[], graphique="courbe",
+                      serie_graphique=serie)  # fmt: skip
+    svg = str(charts.graphique(tableau, "g"))
+    for label in ("avr.", "oct.", "nov.", "juin"):
+        assert f">{label}</text>" in svg
+    assert ">avri<" not in svg and ">octo<" not in svg
+
+
+def test_a_late_correction_regenerates_every_report_of_the_month(activite, mds_a, mds_b, mediateur):
+    from pilotage import services
+
+    run("--mois", "2026-10", "--sans-email")
+    reports = {r.mds_id: r for r in Rapport.objects.filter(mois=OCTOBRE)}
+    assert not any(r.perime for r in reports.values())
+    log(mds_a, mediateur, date=dt.date(2026, 10, 20), duree=30)  # entered in November for October
+    assert Rapport.objects.get(mois=OCTOBRE, mds=mds_a).perime
+    assert Rapport.objects.get(mois=OCTOBRE, mds=None).perime
+    assert not Rapport.objects.get(mois=OCTOBRE, mds=mds_b).perime
+    queued = services.preparer_perimes()
+    assert {r.mds_id for r in queued} == {mds_a.pk, None}
+    for rapport in queued:
+        services.produire(rapport_id=rapport.pk, declencheur="correction", notifier=False)
+    after = {r.mds_id: r for r in Rapport.objects.filter(mois=OCTOBRE).prefetch_related("versions")}
+    for key in (mds_a.pk, None):
+        assert after[key].version == 2 and not after[key].perime
+        assert [v.version for v in after[key].versions.all()] == [1]
+        figures = {c["cle"]: c["valeur"] for c in after[key].chiffres["chiffres"]}
+        assert figures["nb_accompagnements"] == 5  # 4 + the late entry, in both reports
+    assert after[mds_b.pk].version == 1

@@ -27,3 +27,22 @@ def test_rollup_is_incremental_and_follows_corrections_and_cancellations(mds_a, 
     assert rafraichir() == 3  # correction, new activity, cancellation entry
     assert set(current()) == {(dt.date(2026, 10, 1), 45)}
     assert ResumeActivite.objects.count() == 4
+
+
+def test_bulk_seed_fraction_and_analyze_of_every_filled_table(db):
+    import io
+    import random
+
+    from pilotage import demo
+
+    with pytest.raises(ValueError):
+        demo.fraction_demandee({"fraction": 2})
+    assert demo.fraction_demandee({"fraction": 0.1}) == 0.1
+    out = io.StringIO()
+    context = {"rng": random.Random(1), "scale": "departement", "fraction": 0.004, "stdout": out}
+    demo.seed_departement(context)
+    analyzed = out.getvalue().split("ANALYZE : ", 1)[1]
+    for table in ("mediation_journalactivite", "mediation_journaletape", "accueil_rendezvous", "accueil_passage",
+                  "usagers_usager", "pilotage_resumeactivite"):  # fmt: skip
+        assert table in analyzed
+    assert all(table in analyzed for table in demo.REMPLIES)

@@ -17,10 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["demo", "departement"], default="demo")
         parser.add_argument("--seed", type=int, default=13, help="graine du générateur aléatoire")
+        parser.add_argument(
+            "--fraction",
+            type=float,
+            default=None,
+            help="avec --scale departement : part du volume à produire (ex. 0.1 pour un dixième)",
+        )
         parser.add_argument("--quiet-accounts", action="store_true", help="ne pas afficher les comptes")
 
     def handle(self, *args, **options):
-        context = {"rng": random.Random(options["seed"]), "scale": options["scale"], "stdout": self.stdout}
+        context = {
+            "rng": random.Random(options["seed"]),
+            "scale": options["scale"],
+            "fraction": options["fraction"],
+            "stdout": self.stdout,
+        }
         for label in SEED_ORDER:
             try:
                 module = importlib.import_module(f"{label}.demo")

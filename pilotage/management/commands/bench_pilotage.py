@@ -16,7 +16,8 @@ from core.models import MDS, Membership, User
 from core.roles import Role
 from pilotage.models import Rapport
 from pilotage.periode import parse_mois
-from pilotage.rapports import mois_precedent, produire
+from pilotage.rapports import mois_precedent
+from pilotage.services import produire
 
 
 def _user(email, role, mds=None):
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         if not options["sans_rapport"]:
             rapport, _ = Rapport.objects.get_or_create(mois=mois, mds=None)
             start = time.perf_counter()
-            done = produire(rapport.pk, declencheur="commande", notifier=False)
+            done = produire(rapport_id=rapport.pk, declencheur="commande", notifier=False)
             elapsed = time.perf_counter() - start
             sizes = ", ".join(f"{ext.upper()} {getattr(done, ext).size // 1024} Ko" for ext in ("pdf", "xlsx", "csv"))
             self.stdout.write(f"| Rapport mensuel du Département (PDF + XLSX + CSV) | {elapsed:.1f} s | | | ({sizes})")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.models import MDS
 from pilotage.models import Declencheur, Rapport
 from pilotage.periode import mois_courant, parse_mois
-from pilotage.rapports import produire
+from pilotage.services import produire
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             scopes = [None, *MDS.objects.filter(active=True).order_by("nom")]
         for mds in scopes:
             rapport, _ = Rapport.objects.get_or_create(mois=mois, mds=mds)
-            done = produire(rapport.pk, declencheur=Declencheur.COMMANDE, notifier=not options["sans_email"])
+            done = produire(rapport_id=rapport.pk, declencheur=Declencheur.COMMANDE, notifier=not options["sans_email"])
             if done is None:
                 self.stderr.write(f"{rapport.libelle_perimetre} : production déjà en cours ailleurs, ignoré.")
                 continue
