@@ -14,6 +14,7 @@ import holidays
 from core.dates import PARIS
 
 from .enums import STATUTS_ACTIFS
+from .models import Absence, Disponibilite, Fermeture, PlageOuverture, RendezVous
 
 
 @lru_cache(maxsize=16)
@@ -53,8 +54,6 @@ class DeskCalendar:
     # -- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, *, mds, start_date: date, end_date: date, exclude_rendez_vous_id=None):
-        from .models import Absence, Disponibilite, Fermeture, PlageOuverture, RendezVous
-
         cal = cls(mds_id=mds.pk)
         for jour, debut, fin in PlageOuverture.objects.filter(mds=mds).values_list("jour", "debut", "fin"):
             cal.opening[jour].append((debut, fin))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Role
+from usagers.services import record_contact
 
 from .calendar import local_dt, public_holiday
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutPassage, StatutRendezVous
@@ -208,8 +209,6 @@ def _activity(rng, mds, code, days, mediators, motifs, usagers, weeks):
         update_fields=["dernier"],
     )
     # Keep each visitor's retention clock right.
-    from usagers.services import record_contact
-
     last = {}
     for rdv in rdvs:
         if rdv.usager_id and rdv.statut == StatutRendezVous.HONORE:

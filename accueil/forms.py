@@ -1,8 +1,7 @@
-from datetime import datetime
-
 from django import forms
 from django.utils import timezone
 
+from core.dates import parse_datetime_param
 from core.models import User
 from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
@@ -82,10 +81,9 @@ class CreneauForm(forms.Form):
 
 
 def parse_start(value: str):
-    try:
-        start = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise forms.ValidationError("Choisissez un créneau dans la liste.") from None
+    start = parse_datetime_param(value)
+    if start is None:
+        raise forms.ValidationError("Choisissez un créneau dans la liste.")
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
     return start

@@ -16,6 +16,8 @@ from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
 from .enums import (
+    STATUTS_ACTIFS,
+    STATUTS_FILE,
     ActionHistorique,
     CanalRappel,
     CanalReservation,
@@ -198,8 +200,6 @@ class Agenda(models.Model):
 
 class RendezVousQuerySet(MDSScopedQuerySet):
     def actifs(self):
-        from .enums import STATUTS_ACTIFS
-
         return self.filter(statut__in=STATUTS_ACTIFS)
 
     def chevauchant(self, debut, fin):
@@ -316,8 +316,6 @@ class CompteurTicket(models.Model):
 
 class PassageQuerySet(MDSScopedQuerySet):
     def file_du_jour(self, mds, jour):
-        from .enums import STATUTS_FILE
-
         return self.filter(mds=mds, jour=jour, statut__in=STATUTS_FILE).order_by("-prioritaire", "arrivee_le", "numero")
 
 

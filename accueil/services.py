@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.dates import PARIS
 from core.text_guard import guard_free_text
+from usagers.services import record_contact
 
 from . import notifications
 from .calendar import DeskCalendar
@@ -60,8 +61,6 @@ def _lock_agenda(mds) -> Agenda:
 
 def _record_contact(usager_id, when=None):
     if usager_id:
-        from usagers.services import record_contact
-
         record_contact(usager_id=usager_id, when=when or timezone.now())
 
 

@@ -1,7 +1,7 @@
 """Desk screens of the reception: queue, appointments, agenda, settings; and the public
 waiting-room screen (token link, no login)."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +14,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.dates import PARIS
+from core.dates import PARIS, parse_date_param
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers.models import Usager
 
 from . import selectors, services
-from .calendar import local_dt, public_holiday
+from .calendar import _holidays_for_year, local_dt, public_holiday
 from .enums import CanalReservation, StatutPassage, StatutRendezVous
 from .forms import (
     AbsenceForm,
@@ -43,10 +44,7 @@ GUICHET_SESSION_KEY = "accueil_guichet"
 
 
 def _parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else (default or timezone.localdate())
-    except ValueError:
-        return default or timezone.localdate()
+    return parse_date_param(value) or default or timezone.localdate()
 
 
 # -- queue ---------------------------------------------------------------------------------------
@@ -270,8 +268,6 @@ def rdv_nouveau(request):
         }
         usager_pk = request.GET.get("usager")
         if usager_pk and usager_pk.isdigit():
-            from usagers.models import Usager
-
             usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
             if usager:
                 initial["reference"] = usager.reference
@@ -487,8 +483,6 @@ def parametres(request):
 
 
 def _holidays(year):
-    from .calendar import _holidays_for_year
-
     return _holidays_for_year(year).items()
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.dates import parse_date_param
 from core.models import User
 from core.pagination import paginate
 from core.permissions import can, require, roles_with
@@ -48,12 +49,7 @@ def _error_text(error: ValidationError) -> str:
 @require("ateliers.view")
 def calendrier(request):
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("du", "")) if request.GET.get("du") else today
-    except ValueError:
-        start = today
-    if not dt.date(2000, 1, 1) <= start <= dt.date(2100, 1, 1):
-        start = today
+    start = parse_date_param(request.GET.get("du"), default=today)
     start = start - dt.timedelta(days=start.weekday())
     debut = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     fin = debut + dt.timedelta(days=JOURS_CALENDRIER)

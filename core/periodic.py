@@ -114,13 +114,12 @@ def _crontab(spec: dict, now):
 def missed_jobs(now=None) -> list[dict]:
     """Crontab jobs whose due time passed since they were last sent or done (beat or the worker
     was down). A job never seen before gets a baseline now instead of running at once."""
-    from zoneinfo import ZoneInfo
-
     from django.utils import timezone
 
+    from .dates import PARIS
     from .models import WorkerHeartbeat
 
-    now = (now or timezone.now()).astimezone(ZoneInfo("Europe/Paris"))
+    now = (now or timezone.now()).astimezone(PARIS)
     jobs = crontab_jobs()
     seen = dict(
         WorkerHeartbeat.objects.filter(

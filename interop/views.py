@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accueil.borne.ratelimit import client_ip
 from core.models import MDS, User
 from core.permissions import can, require
+from core.scoping import mds_required
 
 from . import calendars, coop_mapping, exports, forms, services
 from .models import AbonnementCalendrier, AgendaExterne, ClientApi
@@ -206,9 +207,8 @@ def appel_calendrier_autorise(request) -> bool:
 
 @login_required
 @require("interop.agendas_externes")
+@mds_required
 def agendas_externes(request):
-    if request.mds is None:
-        return render(request, "core/no_mds.html", status=403)
     mediateurs = User.objects.filter(memberships__mds=request.mds, is_active=True).order_by("last_name", "first_name")
     form = forms.AgendaExterneForm(request.POST or None, request.FILES or None, mediateurs=mediateurs)
     if request.method == "POST" and form.is_valid():

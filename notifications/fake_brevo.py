@@ -25,6 +25,7 @@ class FakeBrevo:
         self.api_key = api_key
         self.timeout_sleep = timeout_sleep
         self.requests: list[dict] = []
+        self.received = 0  # POSTs received so far, answered or not (a "slow" one is in flight)
         self._script: list[str] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1511882900176220)
@@ -74,6 +75,8 @@ class FakeBrevo:
                 self.wfile.write(data)
 
             def do_POST(self):
+                with server._lock:
+                    server.received += 1
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if self.path != "/v3/transactionalSMS/send":

@@ -33,7 +33,7 @@ the alternative table returned by :func:`alternative`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SEUIL = 11
@@ -118,19 +118,24 @@ def _sign(i: int, j: int, nrows: int, ncols: int) -> int:
 
 
 def _range(value: int, statut: str) -> tuple[int, float]:
-    """What a reader knows of a masked cell."""
-    return (1, SEUIL - 1) if statut == PRIMAIRE else (SEUIL, float("inf"))
+    """What a reader knows of a masked cell from its label: « < 11 » is 0…10 (a zero may be masked
+    to protect a neighbour), « s » is 11 or more."""
+    return (0, SEUIL - 1) if statut == PRIMAIRE else (SEUIL, float("inf"))
 
 
-def _can_move(values, statuses, i, j, delta) -> bool:
-    """May the signed value of masked cell (i, j) move by ``delta`` (±1) within the known range?"""
+def _can_move(values, statuses, i, j, delta, bornes=None) -> bool:
+    """May the signed value of masked cell (i, j) move by ``delta`` (±1) within what the reader
+    knows (its label's range, narrowed by ``bornes`` learnt from other publications)?"""
     nrows, ncols = len(values), len(values[0])
     new = values[i][j] + _sign(i, j, nrows, ncols) * delta
     low, high = _range(values[i][j], statuses[i][j])
+    if bornes and (i, j) in bornes:
+        extra_low, extra_high = bornes[(i, j)]
+        low, high = max(low, extra_low), min(high, extra_high)
     return low <= new <= high
 
 
-def _cycle(values, statuses, i, j):
+def _cycle(values, statuses, i, j, bornes=None):
     """A residual cycle through masked cell (i, j), as a list of ((row, col), delta) moves, or None.
 
     Nodes: ("r", row) and ("c", col). A masked cell (a, b) gives the arc r_a → c_b when its signed
@@ -138,7 +143,7 @@ def _cycle(values, statuses, i, j):
     nrows, ncols = len(values), len(values[0])
     masked = [(a, b) for a in range(nrows) for b in range(ncols) if statuses[a][b] != PUBLIE]
     for delta in (1, -1):
-        if not _can_move(values, statuses, i, j, delta):
+        if not _can_move(values, statuses, i, j, delta, bornes):
             continue
         # Arc of (i, j) goes start → end; look for a path end → start using other cells.
         start, end = (("r", i), ("c", j)) if delta == 1 else (("c", j), ("r", i))
@@ -146,9 +151,9 @@ def _cycle(values, statuses, i, j):
         for a, b in masked:
             if (a, b) == (i, j):
                 continue
-            if _can_move(values, statuses, a, b, 1):
+            if _can_move(values, statuses, a, b, 1, bornes):
                 arcs.setdefault(("r", a), []).append((("c", b), (a, b), 1))
-            if _can_move(values, statuses, a, b, -1):
+            if _can_move(values, statuses, a, b, -1, bornes):
                 arcs.setdefault(("c", b), []).append((("r", a), (a, b), -1))
         previous = {end: None}
         queue = deque([end])
@@ -180,15 +185,38 @@ def _mirrors(i: int, j: int, nrows: int, ncols: int):
     return cells
 
 
-def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TableProtegee:
-    """Apply the secrecy rule to a table of counts of distinct people (see the module docstring)."""
+def proteger(
+    counts: Sequence[Sequence[int]],
+    *,
+    seuil: int = SEUIL,
+    lignes_publiques: bool = False,
+    forcees: Iterable[tuple[int, int]] = (),
+    bornes: dict[tuple[int, int], tuple[float, float]] | None = None,
+) -> TableProtegee:
+    """Apply the secrecy rule to a table of counts of distinct people (see the module docstring).
+
+    ``lignes_publiques``: the row totals (and the grand total) are published elsewhere (the number
+    of distinct visitors of each MDS is a key figure): they are never masked, even below 11, and the
+    protection of the inner cells does not count on them being hidden.
+    ``forcees``: cells (extended grid) masked whatever their value — used to mask in a longer period
+    every cell masked in one of its months (``pilotage.publications``).
+    ``bornes``: for some cells, an interval the reader learns from other publications (a quarter
+    counts at least the people of each of its months and at most their sum); a masked cell is
+    protected only if it can move within it."""
     if seuil != SEUIL:
         raise ValueError("Le seuil est fixé à 11 par la règle du Département.")
     if not counts or not counts[0]:
         return TableProtegee(etendue=((Cellule(0),),))
     values = _extend(counts)
     nrows, ncols = len(values), len(values[0])
-    statuses = [[PRIMAIRE if 0 < v < SEUIL else PUBLIE for v in row] for row in values]
+    publiques = {(a, ncols - 1) for a in range(nrows)} if lignes_publiques else set()
+    statuses = [
+        [PRIMAIRE if 0 < v < SEUIL and (a, b) not in publiques else PUBLIE for b, v in enumerate(row)]
+        for a, row in enumerate(values)
+    ]
+    for a, b in forcees:
+        if (a, b) not in publiques and statuses[a][b] == PUBLIE:
+            statuses[a][b] = PRIMAIRE if values[a][b] < SEUIL else SECONDAIRE
     retenue = False
     # Adding a mask only adds arcs to the residual graph: a protected cell stays protected.
     protected: set = set()
@@ -198,25 +226,25 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
             for b in range(ncols):
                 if statuses[a][b] == PUBLIE or (a, b) in protected:
                     continue
-                if _cycle(values, statuses, a, b) is None:
+                if _cycle(values, statuses, a, b, bornes) is None:
                     return a, b
                 protected.add((a, b))
         return None
+
+    def maskable(a, b):
+        return statuses[a][b] == PUBLIE and (a, b) not in publiques
+
+    def mask(a, b):
+        # A zero (or a small public margin) masked to protect a neighbour reads « < 11 ».
+        statuses[a][b] = PRIMAIRE if values[a][b] < SEUIL else SECONDAIRE
 
     while not retenue:
         unprotected = first_unprotected()
         if unprotected is None:
             break
         i, j = unprotected
-        same_line = [
-            (a, b)
-            for a in range(nrows)
-            for b in range(ncols)
-            if (a == i or b == j) and statuses[a][b] == PUBLIE and values[a][b] >= SEUIL
-        ]
-        everywhere = [
-            (a, b) for a in range(nrows) for b in range(ncols) if statuses[a][b] == PUBLIE and values[a][b] >= SEUIL
-        ]
+        same_line = [(a, b) for a in range(nrows) for b in range(ncols) if (a == i or b == j) and maskable(a, b)]
+        everywhere = [(a, b) for a in range(nrows) for b in range(ncols) if maskable(a, b)]
 
         def cost(cell):
             a, b = cell
@@ -226,9 +254,9 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
         def protects(cell, i=i, j=j):
             trial = [row[:] for row in statuses]
             for a, b in _mirrors(*cell, nrows, ncols):
-                if trial[a][b] == PUBLIE:
-                    trial[a][b] = SECONDAIRE
-            return _cycle(values, trial, i, j) is not None
+                if trial[a][b] == PUBLIE and (a, b) not in publiques:
+                    trial[a][b] = PRIMAIRE if values[a][b] < SEUIL else SECONDAIRE
+            return _cycle(values, trial, i, j, bornes) is not None
 
         # Prefer one cell that protects (i, j) on its own: in its row/column first, then anywhere;
         # otherwise mask the cheapest cell of its row/column and look again.
@@ -246,18 +274,18 @@ def proteger(counts: Sequence[Sequence[int]], *, seuil: int = SEUIL) -> TablePro
             retenue = True
             break
         for a, b in _mirrors(*chosen, nrows, ncols):
-            if statuses[a][b] == PUBLIE:
-                statuses[a][b] = SECONDAIRE
+            if maskable(a, b):
+                mask(a, b)
     grid = tuple(tuple(Cellule(values[a][b], statuses[a][b]) for b in range(ncols)) for a in range(nrows))
     return TableProtegee(etendue=grid, retenue=retenue)
 
 
-def alternative(table: TableProtegee, i: int, j: int) -> list[list[int]]:
+def alternative(table: TableProtegee, i: int, j: int, bornes=None) -> list[list[int]]:
     """Another extended table, compatible with everything published, where masked cell (i, j)
     (coordinates in the extended grid) has a different value: the proof it cannot be recomputed."""
     values = [[c.valeur for c in row] for row in table.etendue]
     statuses = [[c.statut for c in row] for row in table.etendue]
-    moves = _cycle(values, statuses, i, j)
+    moves = _cycle(values, statuses, i, j, bornes)
     if moves is None:
         raise ValueError("Cellule non protégée.")
     nrows, ncols = len(values), len(values[0])

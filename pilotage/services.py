@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from core.models import MDS
 
-from . import indicators
+from . import indicators, publications
 from .rollup import rafraichir
 from .tableaux import construire
 
@@ -53,7 +53,8 @@ def tableaux(periode, perimetre, cles=None) -> list:
     rafraichir()
     noms = noms_mds(perimetre)
     chosen = [i for i in indicators.INDICATEURS if (cles is None or i.cle in cles) and _applicable(i.cle, perimetre)]
-    return [construire(i, periode, perimetre, noms) for i in chosen]
+    secret = publications.decisions(periode) if any(i.personnes for i in chosen) else {}
+    return [construire(i, periode, perimetre, noms, secret.get(i.cle)) for i in chosen]
 
 
 def tableau(cle, periode, perimetre):

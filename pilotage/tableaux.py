@@ -91,8 +91,69 @@ def _format(value, unite):
     return "–" if value is None else _number(value)
 
 
-def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str]) -> Tableau:
+NOTE_SELECTION = (
+    "Sélection de MDS : pas de ligne « Total » dans les tableaux de personnes (secret statistique) ; "
+    "les totaux du Département sont sur la vue Département."
+)
+
+
+def construire_personnes(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision) -> Tableau:
+    """A people table cut from the period's one secrecy decision (``pilotage.publications``): the
+    Département's table, the row of one MDS, or the rows of a selection (without a total row)."""
+    categories = indicateur.liste_categories(periode)
+    labels = [label for _, label in categories]
+    table = decision.table
+    withheld = table.retenue
+
+    def shown(cells):
+        return [None if withheld else c.affichage for c in cells]
+
+    def serie_of(cells):
+        return [(label, None if withheld or c.masquee else c.valeur) for label, c in zip(labels, cells, strict=False)]
+
+    common = {
+        "cle": indicateur.cle,
+        "titre": indicateur.titre,
+        "unite": indicateur.unite,
+        "note": indicateur.note,
+        "personnes": True,
+        "graphique": indicateur.graphique,
+    }
+    if perimetre.plusieurs:
+        ids = [pk for pk in noms_mds if pk in decision.mds_ids and (perimetre.departement or pk in perimetre.ids)]
+        lignes = [(noms_mds[pk], shown(decision.ligne(pk))) for pk in ids]
+        vide = not any(decision.ligne(pk)[-1].valeur for pk in ids)
+        if perimetre.departement:
+            return Tableau(
+                entete_lignes="MDS", colonnes=labels, lignes=lignes, total=shown(decision.totaux),
+                total_colonne=True, serie_graphique=serie_of(decision.totaux), vide=vide, **common,
+            )  # fmt: skip
+        # The chart of a selection sums the published cells only (a category with a hidden cell: none).
+        sums = []
+        for k, label in enumerate(labels):
+            cells = [decision.ligne(pk)[k] for pk in ids]
+            sums.append((label, None if withheld or any(c.masquee for c in cells) else sum(c.valeur for c in cells)))
+        common["note"] = " ".join(filter(None, [indicateur.note, NOTE_SELECTION]))
+        return Tableau(
+            entete_lignes="MDS", colonnes=labels, lignes=lignes, total=None, total_colonne=True,
+            serie_graphique=sums, vide=vide, **common,
+        )  # fmt: skip
+    row = decision.ligne(perimetre.ids[0]) if perimetre.ids and perimetre.ids[0] in decision.mds_ids else None
+    column = [f"Valeur ({indicateur.unite})" if indicateur.unite else "Effectif"]
+    if row is None:
+        return Tableau(entete_lignes=indicateur.entete, colonnes=column, lignes=[], vide=True, **common)
+    values = shown(row)
+    return Tableau(
+        entete_lignes=indicateur.entete, colonnes=column,
+        lignes=[(label, [v]) for label, v in zip(labels, values[:-1], strict=True)], total=[values[-1]],
+        serie_graphique=serie_of(row[:-1]), vide=not row[-1].valeur, **common,
+    )  # fmt: skip
+
+
+def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision=None) -> Tableau:
     """Pivot the indicator's rows into a table for the scope (see module docstring)."""
+    if indicateur.personnes and decision is not None:
+        return construire_personnes(indicateur, periode, perimetre, noms_mds, decision)
     raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
     categories = indicateur.liste_categories(periode, raw)
     codes = [code for code, _ in categories]

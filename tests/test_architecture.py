@@ -53,3 +53,22 @@ def test_feature_apps_own_their_notification_glue():
         assert (ROOT / app / "notifications.py").is_file()
     for old in ("accueil/reminders.py", "ateliers/notify.py"):
         assert not (ROOT / old).exists()
+
+
+def test_dependency_table_script_shows_peers_apart():
+    """scripts/dependency_table.py (the table of docs/architecture.md) reads the same code as
+    import-linter: no import between peers, nothing imports pilotage, no cycle but the known one."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dependency_table", ROOT / "scripts" / "dependency_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table, _function_level, edges = module.collect()
+    peers = {"accueil", "mediation", "ateliers"}
+    for app in peers:
+        assert not (set(table[app]) & (peers - {app})), (app, dict(table[app]))
+    assert not any("pilotage" in row for app, row in table.items() if app not in ("pilotage", "interop"))
+    assert table["ateliers"].get("notifications") and table["borne"].get("accueil")  # the table does count
+    assert module.cycles(edges) in ([], [["pilotage.rapports", "pilotage.tasks"]])
+    rendered = module.render(table, markdown=True)
+    assert rendered.splitlines()[0].startswith("| importe → | core | usagers | notifications |")

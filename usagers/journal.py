@@ -17,6 +17,7 @@ from core.journal_integrity import (
 )
 from core.locks import advisory_lock
 
+from .consultations import note_journaled
 from .enums import OperationJournal
 from .models import AccesJournal
 
@@ -39,12 +40,14 @@ def _head() -> tuple[int, str]:
     return (point.numero, point.tete) if point else (0, "")
 
 
-def _new_entry(numero, previous, *, mds, acteur, operation, usager_pk=None, reference="", nombre=None, now=None):
+def _new_entry(
+    numero, previous, *, mds=None, mds_id=None, acteur, operation, usager_pk=None, reference="", nombre=None, now=None
+):
     if operation not in OperationJournal.values:
         raise ValueError(f"Opération de journal inconnue : {operation}")
     entry = AccesJournal(
         numero=numero,
-        mds=mds,
+        mds_id=mds.pk if mds is not None else mds_id,
         acteur=acteur if acteur is not None and getattr(acteur, "is_authenticated", False) else None,
         created_at=now or timezone.now(),
         operation=operation,
@@ -81,6 +84,8 @@ def log_access(*, user, mds, operation, usager=None, reference=None) -> AccesJou
     if usager is not None:
         mds = mds or usager.mds
         reference = reference or usager.reference
+        if operation == OperationJournal.CONSULTATION:
+            note_journaled(usager.pk)
     return _append(
         mds=mds,
         acteur=user,
@@ -91,14 +96,16 @@ def log_access(*, user, mds, operation, usager=None, reference=None) -> AccesJou
 
 
 def log_consultations(*, user, shown: list[tuple]) -> list[AccesJournal]:
-    """Record that a page showed these visitors: ``shown`` is a list of (mds, usager_pk, reference),
-    without duplicates. One transaction, one INSERT (core.consultations flushes it once per request)."""
+    """Record that a page showed these visitors: ``shown`` is a list of (mds_id, usager_pk,
+    reference), without duplicates. One transaction, one INSERT (usagers.consultations, once per
+    request)."""
     if not shown:
         return []
+    operation = OperationJournal.CONSULTATION
     return _append_many(
         [
-            {"mds": mds, "acteur": user, "operation": OperationJournal.CONSULTATION, "usager_pk": pk, "reference": ref}
-            for mds, pk, ref in shown
+            {"mds_id": mds_id, "acteur": user, "operation": operation, "usager_pk": pk, "reference": ref}
+            for mds_id, pk, ref in shown
         ]
     )
 

@@ -10,6 +10,7 @@ from core.journal_hash import keyed_hash, timestamp
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
 
+from .consultations import note_loaded
 from .enums import CanalContact, Equipement, Genre, Langue, OperationJournal, StatutSocial, TrancheAge
 
 # Unambiguous alphabet for references read aloud or copied by hand (no 0/O, 1/I/L).
@@ -99,6 +100,14 @@ class Usager(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every visitor the ORM loads during a staff request is noted for the access journal
+        (usagers.consultations: one journal write per request)."""
+        instance = super().from_db(db, field_names, values)
+        note_loaded(instance.pk)
+        return instance
 
     @property
     def display_name(self) -> str:

@@ -109,14 +109,14 @@ def deja_fait(request):
     return None
 
 
-def _fin(request, result):
+def _vers_page_finale(request, result):
     if isinstance(result, dict):
         request.session[SESSION_FAIT] = result
         return redirect(result["url"])
     return result
 
 
-def _fait(request, kind):
+def _parcours_deja_fait(request, kind):
     """The result to confirm, shown once: reading it removes it from the session, so reloading the
     page, Back or the history after « Terminer » land on the home screen."""
     fait = request.session.get(SESSION_FAIT) or {}
@@ -207,7 +207,7 @@ def rdv_jour(request):
 @require_http_methods(["GET", "POST"])
 def rdv_heure(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     motif = _motif(request, state)
     if motif is None or not state.get("jour"):
@@ -263,7 +263,7 @@ def rdv_prenom(request):
 @require_http_methods(["GET", "POST"])
 def rdv_rappel(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -290,7 +290,7 @@ def rdv_rappel(request):
 @require_http_methods(["GET", "POST"])
 def rdv_telephone(request):
     if request.method == "POST" and (fait := deja_fait(request)):
-        return _fin(request, fait)  # second tap on a form already sent
+        return _vers_page_finale(request, fait)  # second tap on a form already sent
     state = _state(request)
     if not state.get("prenom"):
         return redirect("borne:rdv")
@@ -338,13 +338,13 @@ def _reserver(request):
         request.session.pop(SESSION_RDV, None)
         return {"type": "rdv", "pk": rdv.pk, "code": code, "url": reverse("borne:rdv_confirmation")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
 @require_GET
 def rdv_confirmation(request):
-    fait = _fait(request, "rdv")
+    fait = _parcours_deja_fait(request, "rdv")
     rdv = fait and RendezVous.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("mds").first()
     if not rdv:
         return redirect("borne:accueil")
@@ -384,7 +384,7 @@ def _check_in(request, rdv):
             return _kiosk(request, "borne/arrivee_erreur.html", {"page_title": _("Demander à l'accueil")})
         return {"type": "arrivee", "pk": passage.pk, "url": reverse("borne:arrivee_ticket")}
 
-    return _fin(request, une_seule_fois(request, action))
+    return _vers_page_finale(request, une_seule_fois(request, action))
 
 
 @kiosk_view
@@ -399,7 +399,7 @@ def arrivee_code(request):
             return _check_in(request, rdv)
         fait = deja_fait(request)
         if fait:
-            return _fin(request, fait)
+            return _vers_page_finale(request, fait)
         form.add_error(
             "code", _("Nous ne trouvons pas ce code pour aujourd'hui. Vérifiez le code ou demandez à l'accueil.")
         )
@@ -426,7 +426,7 @@ def arrivee_liste(request):
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?
-        return _fin(request, fait) if fait else redirect("borne:arrivee_liste")
+        return _vers_page_finale(request, fait) if fait else redirect("borne:arrivee_liste")
     return _kiosk(
         request,
         "borne/arrivee_liste.html",
@@ -443,7 +443,7 @@ def arrivee_liste(request):
 @kiosk_view
 @require_GET
 def arrivee_ticket(request):
-    fait = _fait(request, "arrivee")
+    fait = _parcours_deja_fait(request, "arrivee")
     passage = (
         fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).select_related("rendez_vous").first()
     )
@@ -483,7 +483,7 @@ def ticket(request):
                     return redirect("borne:accueil")
                 return {"type": "ticket", "pk": passage.pk, "url": reverse("borne:ticket_numero")}
 
-            return _fin(request, une_seule_fois(request, action))
+            return _vers_page_finale(request, une_seule_fois(request, action))
     if not selectors.ouverture(mds=request.borne.mds).ouvert:
         return redirect("borne:accueil")  # closed: the home screen says so and offers booking only
     tiles = _tuiles_motifs(request, motifs)
@@ -498,7 +498,7 @@ def ticket(request):
 @kiosk_view
 @require_GET
 def ticket_numero(request):
-    fait = _fait(request, "ticket")
+    fait = _parcours_deja_fait(request, "ticket")
     passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
     if not passage:
         return redirect("borne:accueil")

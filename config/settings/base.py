@@ -54,12 +54,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestLogMiddleware",
+    "core.input_guard.HostileInputMiddleware",
     # PostgreSQL down → French 503 page rendered without the database (before sessions and users).
     "core.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.cache_headers.NoStoreForStaffMiddleware",
     "accueil.borne.middleware.BorneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.CurrentMDSMiddleware",
     "core.middleware.MFARequiredMiddleware",
+    # After the MFA door: every visitor a staff page showed is journaled, one write per request.
+    "usagers.middleware.ConsultationJournalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -8,7 +8,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,6 +22,8 @@ from accueil.services import book_appointment, cancel_appointment, reschedule_ap
 from config.celery import app
 from core import devservers
 from core.dates import PARIS
+from core.models import WorkerHeartbeat
+from core.tasks import heartbeat
 from notifications.dispatch import UNCERTAIN, dispatch_due
 from notifications.enums import Status
 from notifications.fake_brevo import API_KEY, FakeBrevo
@@ -55,7 +59,7 @@ def start_worker(fake, queue, *, pool="prefork", concurrency=2):
          "-Q", queue, "-l", "WARNING", "--without-gossip", "--without-mingle", "-n", name],
         env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a loaded CI machine can take a minute to boot a worker
 
     def ready():
         try:
@@ -137,6 +141,31 @@ def beat_until(env, now, predicate, timeout=45):
     pytest.fail("Condition non remplie")
 
 
+def settle(env, timeout=30):
+    """Wait until everything asked of the worker so far has run — to prove that nothing (more)
+    happened without a fixed delay: the nudges' background threads are done, then a marker task
+    sent last on the same (FIFO) queue has run, then the worker has no task running or reserved."""
+    deadline = time.monotonic() + timeout
+    while any(t.name == "notifications-kick" and t.is_alive() for t in threading.enumerate()):
+        if time.monotonic() > deadline:
+            pytest.fail("Relance du répartiteur toujours en cours")
+        time.sleep(0.05)
+    marker = f"marker-{uuid.uuid4().hex[:12]}"
+    heartbeat.apply_async(kwargs={"name": marker}, queue=env["queue"])
+    node = f"{env['queue']}@{os.uname().nodename}"
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(name=marker).exists():
+            try:
+                inspect = app.control.inspect(destination=[node], timeout=1)
+                replies = (inspect.active() or {}, inspect.reserved() or {})
+            except Exception:  # a pooled connection that predates a Redis restart: ask again
+                continue
+            if not [task for reply in replies for task in reply.get(node, [])]:
+                return
+        time.sleep(0.1)
+    pytest.fail("Le worker n'a pas fini ses tâches")
+
+
 def book(env, day, hour=14, phone="+33612345678", **kw):
     usager = UsagerFactory(mds=env["mds"], canal_contact="sms", telephone=phone)
     return book_appointment(
@@ -170,7 +199,7 @@ def test_booking_confirmation_then_exactly_one_j2_reminder(env, wait_for):
     beat(env, j2.send_at + timedelta(minutes=1))
     wait_for(lambda: status(rdv, Kind.RAPPEL_RDV_J2).status == Status.ENVOYE, timeout=30)
     beat(env, j2.send_at + timedelta(minutes=2))
-    time.sleep(2)
+    settle(env)
     bodies = [r["body"]["content"] for r in env["fake"].accepted()]
     assert len(bodies) == 2 and bodies[1].startswith("Rappel : vous avez rendez-vous")
     assert status(rdv, Kind.RAPPEL_RDV_J2).provider_message_id == str(env["fake"].accepted()[1]["messageId"])
@@ -189,7 +218,7 @@ def test_reschedule_and_cancel(env, wait_for):
     cancel_appointment(rendez_vous=rdv, by_visitor=True)
     beat_until(env, daytime(), lambda: status(rdv, Kind.ANNULATION_RDV).status == Status.ENVOYE)
     beat(env, new_j2 + timedelta(minutes=1))
-    time.sleep(2)
+    settle(env)
     contents = [r["body"]["content"] for r in env["fake"].accepted()]
     assert len(contents) == 2 and "annulé" in contents[1]
     assert status(rdv, Kind.RAPPEL_RDV_J2).status == Status.ANNULE
@@ -198,7 +227,15 @@ def test_reschedule_and_cancel(env, wait_for):
 def test_quiet_hours_postpone_to_eight(env, wait_for):
     rdv = book(env, next_open_day(min_days=6))
     night = daytime().replace(hour=22, minute=30)
-    beat_until(env, night, lambda: status(rdv, Kind.CONFIRMATION_RDV).send_at.astimezone(PARIS).hour == 8)
+
+    def postponed_past_night():
+        # Booked by day, the confirmation is due now and the night beat moves it to 08:00 the next
+        # morning; booked at night (real clock in quiet hours), it is already planned for 08:00, which
+        # the later night beat finds due and moves again. Either way: 08:00, after the night beat.
+        send_at = status(rdv, Kind.CONFIRMATION_RDV).send_at
+        return send_at > night and send_at.astimezone(PARIS).hour == 8
+
+    beat_until(env, night, postponed_past_night)
     confirmation = status(rdv, Kind.CONFIRMATION_RDV)
     assert confirmation.status == Status.PLANIFIE and not env["fake"].requests
     assert confirmation.send_at > night
@@ -228,7 +265,7 @@ def test_invalid_number_fails_without_retry(env, wait_for):
     rdv = book(env, next_open_day(min_days=6), phone="+33619990000")
     beat_until(env, daytime(), lambda: status(rdv, Kind.CONFIRMATION_RDV).status == Status.ECHEC)
     beat(env, daytime() + timedelta(hours=2))
-    time.sleep(2)
+    settle(env)
     message = status(rdv, Kind.CONFIRMATION_RDV)
     assert message.attempts == 1 and "400" in message.last_error
     assert len(env["fake"].requests) == 1
@@ -243,7 +280,7 @@ def test_booking_with_redis_stopped_then_sent_once_after_restart(env, wait_for, 
     cancel_appointment(rendez_vous=baseline)
     # Let the nudges of that booking finish: a task in flight when the broker dies can leave a
     # Celery worker (acks_late) waiting forever for its ack (see docs/notifications.md).
-    time.sleep(4)
+    settle(env)
     devservers.stop_redis()
     try:
         started = time.monotonic()
@@ -262,7 +299,7 @@ def test_booking_with_redis_stopped_then_sent_once_after_restart(env, wait_for, 
     assert "relance du répartiteur impossible" in log_output()
     # Beat keeps ticking; once the worker has reconnected (Celery retries with backoff) it sends.
     beat_until(env, daytime(), lambda: status(rdv, Kind.CONFIRMATION_RDV).status == Status.ENVOYE, timeout=120)
-    time.sleep(2)
+    settle(env)
     confirmations = [r for r in env["fake"].accepted() if "confirmé" in r["body"]["content"]]
     assert len(confirmations) == 1 and confirmations[0]["body"]["tag"] == str(
         status(rdv, Kind.CONFIRMATION_RDV).idempotency_key
@@ -279,7 +316,7 @@ def test_two_beats_and_an_extra_dispatcher_never_double_send(env, wait_for):
     beat(env, now)  # two "beats" on a worker with two processes
     dispatch_due(now=now)  # and a third dispatcher in this process
     beat_until(env, now, lambda: Message.objects.filter(status=Status.ENVOYE).count() == 30)
-    time.sleep(2)
+    settle(env)
     tags = [r["body"]["tag"] for r in env["fake"].accepted()]
     assert len(tags) == 30 and len(set(tags)) == 30
 
@@ -290,6 +327,7 @@ def test_worker_killed_mid_send_does_not_duplicate(django_db_setup, fake, settin
     queue = f"notifications-kill-{os.getpid()}"
     use_fake_provider(settings, fake, queue)
     fake.requests.clear()
+    received = fake.received
     fake.script(["slow"])
     never_called = MessageFactory(send_at=timezone.now() - timedelta(minutes=1))
     process = start_worker(fake, queue, pool="solo", concurrency=1)
@@ -297,14 +335,13 @@ def test_worker_killed_mid_send_does_not_duplicate(django_db_setup, fake, settin
         now = daytime()
         dispatch.apply_async(kwargs={"now": now.isoformat()}, queue=queue)
         wait_for(lambda: Message.objects.filter(pk=never_called.pk, provider_called_at__isnull=False).exists(), 30)
-        time.sleep(0.5)
+        wait_for(lambda: fake.received > received, 30)  # the SMS reached the provider, which answers late
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
-    time.sleep(fake.timeout_sleep)  # the provider finishes accepting the SMS
-    assert len(fake.accepted()) == 1
+    wait_for(lambda: len(fake.accepted()) == 1, fake.timeout_sleep + 20)  # the provider accepts the SMS
     message = Message.objects.get(pk=never_called.pk)
     assert message.status == Status.EN_COURS
     report = dispatch_due(now=now + timedelta(minutes=5))

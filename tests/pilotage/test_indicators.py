@@ -203,8 +203,12 @@ def test_profile_bands_are_distinct_people_and_protected(world):
     g = values("profil_genre", departement(world))
     assert g[(None, "feminin")] == 2 and g[(None, "masculin")] == 1
     table = services.tableau("profil_genre", OCT, departement(world))
-    flat = [v for row in table.rangees() for v in row[1:]]
-    assert all(v in ("< 11", "s", 0) for v in flat)  # every count here is below 11
+    # Every inner count here is below 11: masked; the rows' totals (distinct visitors of each MDS,
+    # a public key figure) stay, and they add up to the grand total.
+    for _label, *cells, total in table.rangees():
+        assert all(v in ("< 11", "s", 0) for v in cells)
+        assert isinstance(total, int)
+    assert sum(row[-1] for row in table.rangees()[:-1]) == table.rangees()[-1][-1]
 
 
 def test_key_figures_and_previous_period(world):

@@ -1,0 +1,51 @@
+"""Reject hostile request input early, with a French 400 page, before any view parses it.
+
+- A NUL byte in the path, a query value or a form value (PostgreSQL refuses NUL in text, so it would
+  otherwise reach the database and give a 500);
+- a query string longer than ``MAX_QUERY_STRING`` characters (no screen of the project needs one; the
+  login redirect that repeats it in ``?next=`` would exceed Django's redirect limit; gunicorn itself
+  refuses request lines over 4 KB).
+
+Dates are bounded where they are parsed: ``core.dates.parse_date_param``.
+"""
+
+from django.shortcuts import render
+
+MAX_QUERY_STRING = 4096
+
+
+def _bad_request(request, text):
+    return render(request, "error.html", {"status": 400, "title": "Requête incorrecte", "text": text}, status=400)
+
+
+def _has_nul(query_dict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+
+class HostileInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            return _bad_request(request, "L'adresse demandée est trop longue.")
+        try:
+            hostile = "\x00" in request.path or _has_nul(request.GET)
+            if (
+                not hostile
+                and request.method == "POST"
+                and request.content_type
+                in (
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data",
+                )
+            ):
+                hostile = _has_nul(request.POST)
+        except Exception:  # noqa: BLE001 — a body Django cannot parse is a bad request, not a crash
+            return _bad_request(request, "Le formulaire envoyé n'a pas pu être lu.")
+        if hostile:
+            return _bad_request(
+                request,
+                "Le texte envoyé contient un caractère invalide (caractère nul). Retapez-le sans copier-coller.",
+            )
+        return self.get_response(request)

@@ -1,0 +1,142 @@
+"""Hostile input never gives a 500: every URL of the project is requested with hostile query and
+form values (NUL bytes, invalid UTF-8, 1 MB strings, negative and huge integers, years 1 and 9999,
+wrong types), anonymously and as staff of several roles. Each answer must be a page, a redirect,
+400, 403, 404, 405 or 429 — never a server error.
+
+URL kwargs come from the isolation cases (``tests/<app>/isolation.py``) built for the user's own MDS,
+so object pages are really reached. Parameter names are every field of every project form and every
+name the views read from ``request.GET``/``request.POST`` (found in the source), so a new parameter
+is walked without editing this file."""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.roles import Role
+from tests.core.test_free_text_fields import project_forms
+from tests.test_isolation import OUR_NAMESPACES, collect
+
+pytestmark = pytest.mark.django_db
+
+MB = "x" * (1024 * 1024)
+# (name, value for every parameter); raw query strings are sent as they are (invalid UTF-8).
+HOSTILE = [
+    ("nul", "a\x00b"),
+    ("invalid-utf8", b"%ff%fe%c3%28".decode()),
+    ("1MB", MB),
+    ("negative", "-1"),
+    ("huge", "99999999999999999999999999"),
+    ("year-1", "0001-01-01"),
+    ("year-9999", "9999-12-31"),
+    ("wrong-type", ["[]", "{'a': 1}"]),
+]
+ALLOWED = {200, 201, 204, 301, 302, 303, 304, 400, 403, 404, 405, 409, 410, 413, 414, 429}
+# allauth pages that take a key in the path: a garbage key must also give a clean answer.
+KEYED = {"account_confirm_email": {"key": "garbage"}, "account_reset_password_from_key": {"uidb36": "zz", "key": "x"}}
+
+
+def parameter_names() -> list[str]:
+    names = set()
+    for form_class in project_forms():
+        names.update(form_class.base_fields)
+    pattern = re.compile(r"request\.(?:GET|POST)(?:\.get|\.getlist|\.__getitem__)?\(?\[?\s*[\"'](\w+)[\"']")
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        names.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return sorted(names)
+
+
+def url_names(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                yield from url_names(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if namespace in OUR_NAMESPACES:
+                yield f"{namespace}:{entry.name}", bool(entry.pattern.regex.groupindex)
+            elif namespace is None:
+                yield entry.name, bool(entry.pattern.regex.groupindex)
+
+
+def urls(own_cases) -> list[str]:
+    found = []
+    for name, has_kwargs in sorted(set(url_names())):
+        if not has_kwargs:
+            found.append(reverse(name))
+        elif name in own_cases:
+            found.append(reverse(name, kwargs=own_cases[name]))
+        elif name in KEYED:
+            found.append(reverse(name, kwargs=KEYED[name]))
+    found.append("/admin/")
+    return found
+
+
+def hostile_client(user=None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def walk(client, targets, names, variants):
+    failures, requests = [], 0
+    for url in targets:
+        for variant, value in HOSTILE:
+            if variant not in variants:
+                continue
+            if variant == "invalid-utf8":
+                query = "&".join(f"{name}=%ff%fe%c3%28%00" for name in names)
+                responses = [("get", client.get(f"{url}?{query}")), ("post", client.post(f"{url}?{query}"))]
+            else:
+                get_value = value if variant != "1MB" else "x" * 2_000  # a URL is never 1 MB long
+                data = dict.fromkeys(names, value)
+                if variant == "1MB":  # 1 MB in the free-text fields, long text elsewhere (body < 2.5 MB)
+                    data = {name: MB if name in ("q", "note") else "x" * 5_000 for name in names}
+                responses = [
+                    ("get", client.get(url, dict.fromkeys(names, get_value))),
+                    ("post", client.post(url, data)),
+                ]
+            for method, response in responses:
+                requests += 1
+                if response.status_code not in ALLOWED:
+                    failures.append((url, method, variant, response.status_code))
+    return failures, requests
+
+
+@pytest.mark.timeout(600)
+def test_every_url_answers_hostile_input_without_a_server_error(mds_a, make_user):
+    started = time.monotonic()
+    own_cases, _exempt = collect(mds_a)
+    targets = urls(own_cases)
+    names = parameter_names()
+    assert len(targets) > 100 and len(names) > 40  # the walk really covers the project
+    everything = {variant for variant, _ in HOSTILE}
+    sessions = [  # every hostile value for the widest role; the most common ones for the others
+        (hostile_client(make_user(Role.DIRECTEUR)), everything),
+        (hostile_client(make_user(Role.MEDIATEUR)), {"nul", "huge", "year-9999"}),
+        (hostile_client(make_user(Role.ACCUEIL)), {"nul"}),
+        (hostile_client(make_user(Role.COORDINATEUR, mds=None)), {"year-1"}),
+        (hostile_client(), {"nul"}),
+    ]
+    failures, total = [], 0
+    for client, variants in sessions:
+        found, requests = walk(client, targets, names, variants)
+        failures += found
+        total += requests
+    elapsed = time.monotonic() - started
+    print(f"\nhostile walk: {len(targets)} URLs, {len(names)} parameters, {total} requests, {elapsed:.0f} s")
+    assert failures == [], f"Server errors on hostile input: {failures}"
+
+
+def test_nul_byte_gets_a_400_with_a_french_message(mds_a, make_user):
+    client = hostile_client(make_user(Role.MEDIATEUR))
+    response = client.get(reverse("usagers:liste"), {"q": "ab\x00c"})
+    assert response.status_code == 400
+    assert "caractère invalide" in response.content.decode()
