@@ -66,7 +66,8 @@ def test_missed_jobs_follow_the_crontab_in_paris_time():
     with time_machine.travel("2027-02-01 03:20:00+01:00", tick=False):
         assert [j["name"] for j in missed_jobs()] == [RETENTION]
     with time_machine.travel("2027-02-01 09:00:00+01:00", tick=False):
-        assert {j["name"] for j in missed_jobs()} == {RETENTION, MESSAGES_RETENTION, MONTHLY}
+        # (other apps' nightly jobs, e.g. interop's import, are caught up the same way)
+        assert {RETENTION, MESSAGES_RETENTION, MONTHLY} <= {j["name"] for j in missed_jobs()}
         record_done("usagers.tasks.retention")  # a worker finished it: no longer missed
         assert RETENTION not in {j["name"] for j in missed_jobs()}
         assert WorkerHeartbeat.objects.filter(name=DONE_PREFIX + RETENTION).exists()
