@@ -48,7 +48,9 @@ def binary(name: str) -> str:
 def database_url() -> str:
     from core import devservers
 
-    return devservers.database_url()  # DATABASE_URL, or the embedded server (started if needed)
+    # The owner role (MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded server's owner):
+    # the application role may not read every table back nor create a database.
+    return devservers.migration_database_url()
 
 
 def with_database(url: str, name: str) -> str:

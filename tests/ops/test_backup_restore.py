@@ -13,7 +13,6 @@ from django.db import connection
 
 from pilotage.rapports import calculer, empreinte
 from scripts import backup as backup_script
-from tests.conftest import _database_url
 from tests.mediation.factories import log
 from tests.usagers.factories import UsagerFactory
 from usagers.journal import log_access, verify_chain
@@ -41,7 +40,9 @@ def test_backup_then_restore_into_a_fresh_database(mds_a, mediateur, tmp_path):
     journal = verify_chain()
     assert journal.ok and journal.checked >= 4
 
-    source = _database_url(connection.settings_dict)
+    from core import devservers
+
+    source = backup_script.with_database(devservers.migration_database_url(), connection.settings_dict["NAME"])
     dump = backup_script.backup(tmp_path / "mds.dump", url=source)
     assert dump.stat().st_size > 0 and (tmp_path / "mds.dump.sha256").exists()
     name = f"restore_{uuid.uuid4().hex[:8]}"

@@ -118,6 +118,7 @@ def test_x_forwarded_proto_is_trusted_from_the_proxy_only(spawn):
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFG",
         ALLOWED_HOSTS="mds.example.org",
+        JOURNAL_HMAC_KEY="test-only-journal-key-0123456789abcdefghijklmnopqrstuvwxyz",
         FORWARDED_ALLOW_IPS=PROXY_ADDRESS,
         GUNICORN_ACCESS_LOG="0",
     )
