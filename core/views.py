@@ -29,7 +29,10 @@ def home(request):
 @login_required
 @require_POST
 def switch_mds(request):
-    mds = get_object_or_404(request.user.mds_list(), pk=request.POST.get("mds"))
+    mds_id = request.POST.get("mds", "")
+    if not mds_id.isdigit():  # a hostile or empty value is "no such MDS", not a server error
+        raise Http404
+    mds = get_object_or_404(request.user.mds_list(), pk=mds_id)
     set_current_mds(request, mds)
     messages.success(request, f"Vous travaillez maintenant pour : {mds.nom}.")
     return redirect("core:home")

@@ -13,6 +13,7 @@ from ateliers import services
 from ateliers.forms import AtelierForm, CapaciteForm, FermetureForm, InscriptionAnonymeForm, ParticipantsAnonymesForm
 from ateliers.models import Seance
 from tests.ateliers.factories import AtelierFactory, SeanceFactory
+from tests.fuzz_helpers import expected
 from tests.usagers.factories import UsagerFactory
 
 FUZZ = settings(
@@ -67,7 +68,7 @@ def setup(mds_a, mediateur, client_for):
 )
 def test_fuzz_atelier_form(setup, data):
     response = setup["client"].post(reverse("ateliers:atelier_nouveau"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in expected(data, (200, 302))
 
 
 @pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_fuzz_seance_form(setup, data):
         data["atelier"] = str(AtelierFactory().pk)  # another MDS: not in the choices
     before = Seance.objects.count()
     response = setup["client"].post(reverse("ateliers:seance_nouvelle"), data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in expected(data, (200, 302))
     for seance in Seance.objects.all()[before:]:
         assert seance.mds_id == setup["mds"].pk and seance.minimum_participants <= seance.capacite
 
@@ -105,7 +106,8 @@ def test_fuzz_seance_form(setup, data):
 @given(data=form_or_junk(ParticipantsAnonymesForm, ["nombre", "tranche_age", "deja_accompagne"]))
 def test_fuzz_walk_in_counts(setup, data):
     seance = setup["seance"]
-    assert setup["client"].post(reverse("ateliers:anonymes_ajouter", args=[seance.pk]), data).status_code == 302
+    status = setup["client"].post(reverse("ateliers:anonymes_ajouter", args=[seance.pk]), data).status_code
+    assert status in expected(data, (302,))
     assert all(1 <= row.nombre <= 50 for row in seance.anonymes.all())
 
 
@@ -114,7 +116,8 @@ def test_fuzz_walk_in_counts(setup, data):
 @given(data=form_or_junk(InscriptionAnonymeForm, ["tranche_age", "deja_accompagne"]))
 def test_fuzz_anonymous_registration(setup, data):
     future = setup["future"]
-    assert setup["client"].post(reverse("ateliers:seance_inscrire_anonyme", args=[future.pk]), data).status_code == 302
+    status = setup["client"].post(reverse("ateliers:seance_inscrire_anonyme", args=[future.pk]), data).status_code
+    assert status in expected(data, (302,))
     future.refresh_from_db()
     assert future.places_prises <= future.capacite
     assert future.places_prises == future.inscriptions.filter(statut="inscrit").count()
@@ -126,9 +129,10 @@ def test_fuzz_anonymous_registration(setup, data):
 def test_fuzz_presence_and_registration_ids(setup, presence, usager):
     client, future = setup["client"], setup["future"]
     inscription = future.inscriptions.first()
-    assert client.post(reverse("ateliers:presence", args=[inscription.pk]), {"presence": presence}).status_code == 302
+    status = client.post(reverse("ateliers:presence", args=[inscription.pk]), {"presence": presence}).status_code
+    assert status in expected(presence, (302,))
     status = client.post(reverse("ateliers:seance_inscrire", args=[future.pk]), {"usager": usager}).status_code
-    assert status in (302, 404)
+    assert status in expected(usager, (302, 404))
 
 
 @pytest.mark.django_db
@@ -136,7 +140,8 @@ def test_fuzz_presence_and_registration_ids(setup, presence, usager):
 @given(data=form_or_junk(CapaciteForm, ["capacite"]))
 def test_fuzz_capacity(setup, data):
     future = setup["future"]
-    assert setup["client"].post(reverse("ateliers:seance_capacite", args=[future.pk]), data).status_code in (200, 302)
+    status = setup["client"].post(reverse("ateliers:seance_capacite", args=[future.pk]), data).status_code
+    assert status in expected(data, (200, 302))
     future.refresh_from_db()
     assert future.capacite >= future.places_prises == 2
 
@@ -145,18 +150,21 @@ def test_fuzz_capacity(setup, data):
 @FUZZ
 @given(data=form_or_junk(FermetureForm, ["date_debut", "date_fin", "motif"]))
 def test_fuzz_closures(setup, data):
-    assert setup["client"].post(reverse("ateliers:fermetures"), data).status_code in (200, 302)
+    status = setup["client"].post(reverse("ateliers:fermetures"), data).status_code
+    assert status in expected(data, (200, 302))
 
 
 @pytest.mark.django_db
 @FUZZ
 @given(q=junk)
 def test_fuzz_visitor_search(setup, q):
-    assert setup["client"].get(reverse("ateliers:seance", args=[setup["future"].pk]), {"q": q}).status_code == 200
+    status = setup["client"].get(reverse("ateliers:seance", args=[setup["future"].pk]), {"q": q}).status_code
+    assert status in expected(q, (200,))
 
 
 @pytest.mark.django_db
 @FUZZ
 @given(du=st.one_of(junk, st.dates().map(str)))
 def test_fuzz_calendar_period(setup, du):
-    assert setup["client"].get(reverse("ateliers:calendrier"), {"du": du}).status_code == 200
+    status = setup["client"].get(reverse("ateliers:calendrier"), {"du": du}).status_code
+    assert status in expected(du, (200,))
