@@ -16,7 +16,7 @@ from core.roles import Role
 from notifications.enums import Status
 from notifications.models import Message
 
-from . import services
+from . import selectors
 from .models import Rapport, StatutRapport
 from .periode import Perimetre, Periode, mois_courant
 
@@ -24,7 +24,7 @@ ALERT_DAYS = 14
 
 
 def _chiffres(perimetre):
-    return services.chiffres_cles(Periode("mois", mois_courant()), perimetre)
+    return selectors.chiffres_cles(Periode("mois", mois_courant()), perimetre)
 
 
 def alertes_mds(mds) -> dict:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -346,4 +346,4 @@ def demande_aide_prendre(request, pk):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("accueil:file")
-    return redirect(target)
+    return HttpResponseRedirect(target)  # a path, never a URL name (redirect() would try to reverse it)
