@@ -52,10 +52,11 @@ def test_list_query_count_is_constant(mds_a, mediateur, client_for):
 
     for _ in range(3):
         log(mds_a, mediateur, usager=UsagerFactory(mds=mds_a), items=[item(), item("impots_declaration")])
+    count()  # warm-up: the first request of a session fills per-process caches
     small = count()
     for _ in range(10):
         log(mds_a, mediateur, usager=UsagerFactory(mds=mds_a), items=[item(), item("impots_declaration")])
-    assert count() == small
+    assert count() <= small  # 10 more accompaniments, not one query more (an N+1 would add ≥ 10)
 
 
 def test_full_correction_supersedes_the_session_log_and_keeps_feedback_and_handoffs(mds_a, make_user, client_for):
