@@ -39,6 +39,11 @@ def rafraichir() -> int:
         if not cursor.fetchone()[0]:
             return 0
         advisory_lock(LOCK)
+        # Bulk aggregates over the whole new tail: hash joins only. With statistics that lag behind a
+        # bulk load (seed, restore, a test transaction) the planner may otherwise pick nested loops
+        # that re-run each grouped subquery per activity (seen: 15 min instead of seconds).
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RES}", [MARGE])
         last = cursor.fetchone()[0]
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])
