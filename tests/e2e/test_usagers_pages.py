@@ -32,7 +32,9 @@ def test_create_visitor_with_keyboard_errors_then_success(page, login, axe, mds_
     assert "2 erreurs" in summary.inner_text()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.get_by_label("Prénom ou initiale").input_value() == "Awa"
-    assert "aidez la personne" in page.locator("#id_note_error").inner_text()
+    note_error = page.locator("#id_note_error").inner_text()
+    assert "Ne notez jamais un mot de passe" in note_error and "Notez plutôt" in note_error
+    assert "Soleil2024" not in note_error  # the refusal never echoes the secret
     axe(page, "usagers-nouveau-erreurs")
     # Fix with the keyboard: follow the summary link to the phone field.
     page.locator("[data-error-summary] a[href='#id_telephone']").click()
