@@ -120,16 +120,8 @@ def commencer(request):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                url = reverse("mediation:detail", kwargs={"pk": accompagnement.pk})
-                if request.htmx:
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return redirect(url)
-        if not blocs:
-            form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
-        elif not blocs_valid:
-            form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
+                return _vers_fiche(request, accompagnement)
+        _erreurs_blocs(form, blocs, blocs_valid)
         usager = form.cleaned_data.get("usager") if hasattr(form, "cleaned_data") else None
         context = _logging_context(request, form, blocs, usager=usager)
         template = "mediation/commencer.html#formulaire" if request.htmx else "mediation/commencer.html"
@@ -445,16 +437,8 @@ def modifier(request, pk):
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, "Accompagnement corrigé (le journal garde la version précédente).")
-                detail_url = reverse("mediation:detail", kwargs={"pk": acc.pk})
-                if request.htmx:
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = detail_url
-                    return response
-                return redirect(detail_url)
-        if not blocs:
-            form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
-        elif not blocs_valid:
-            form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
+                return _vers_fiche(request, acc)
+        _erreurs_blocs(form, blocs, blocs_valid)
     else:
         form = AccompagnementForm(initial=_initial_correction(acc), mds=request.mds)
         blocs = [Bloc.depuis_realisee(realisee) for realisee in acc.demarches.all()]
@@ -730,3 +714,21 @@ def partenaire_form(request, pk=None):
         return redirect("mediation:partenaires")
     title = "Modifier une structure partenaire" if pk else "Ajouter une structure partenaire"
     return render(request, "mediation/partenaire_form.html", {"page_title": title, "form": form})
+
+
+def _vers_fiche(request, accompagnement):
+    """After a save: the accompaniment's page (an htmx request is told to go there)."""
+    url = reverse("mediation:detail", kwargs={"pk": accompagnement.pk})
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _erreurs_blocs(form, blocs, blocs_valid) -> None:
+    """The form-level message when the démarches are missing or one of them is incomplete."""
+    if not blocs:
+        form.add_error(None, "Ajoutez au moins une démarche (ou une aide numérique).")
+    elif not blocs_valid:
+        form.add_error(None, "Une démarche est incomplète : voir les messages dans la démarche concernée.")
