@@ -31,6 +31,8 @@ GUARDED_MODEL_FIELDS = (
     "usagers.Usager.note",
     # accueil (the settings pages and the desk)
     "accueil.Motif.libelle",
+    "accueil.Motif.libelle_en",
+    "accueil.Motif.libelle_ar",
     "accueil.Fermeture.libelle",
     "accueil.RendezVous.prenom_ou_initiales",
     "accueil.Passage.prenom_ou_initiales",
@@ -59,6 +61,8 @@ GUARDED_MODEL_FIELDS = (
     "ateliers.Atelier.description",
     "ateliers.Fermeture.motif",
     "ateliers.Seance.salle",
+    # interop: the name the admin gives an API client
+    "interop.ClientApi.nom",
 )
 
 NOT_FREE_TEXT = {
@@ -111,6 +115,26 @@ NOT_FREE_TEXT = {
     "pilotage.ResumeDemarche.demarche_code": "code",
     "pilotage.ResumeDemarche.resultat": "code",
     "pilotage.ResumeDemarche.oriente_vers": "code",
+    "core.PointDeControle.journal": "nom technique du journal scellé",
+    "core.PointDeControle.tete": "empreinte",
+    "core.PointDeControle.precedent": "empreinte",
+    "core.PointDeControle.hmac": "empreinte",
+    "core.CompteurTentatives.cle": "clé technique du compteur (empreinte, jamais l'identifiant tapé)",
+    "borne.DemandeAide.ecran": "nom technique de l'écran de la borne",
+    "mediation.Partenaire.typologie": "code de typologie data·inclusion",
+    "mediation.Partenaire.siret": "numéro SIRET de la structure (importé)",
+    "mediation.Partenaire.source_id": "identifiant de la structure à la source (importé)",
+    "mediation.SceauJournal.hash_precedent": "empreinte",
+    "mediation.SceauJournal.hash": "empreinte",
+    "interop.ClientApi.secret_hash": "empreinte",
+    "interop.AppelApi.chemin": "chemin d'API appelé (généré par le serveur)",
+    "interop.AppelApi.parametres": "paramètres d'API (filtres techniques, relevés par le serveur)",
+    "interop.AbonnementCalendrier.token_hash": "empreinte",
+    "interop.AgendaExterne.url": "adresse d'agenda validée",
+    "interop.AgendaExterne.contenu": "contenu d'agenda téléchargé (créneaux occupés)",
+    "interop.AgendaExterne.erreur": "erreur technique",
+    "interop.ImportDataInclusion.source": "code de la source d'import",
+    "interop.ImportDataInclusion.erreur": "erreur technique",
 }
 
 # --- form fields that are not model fields ---------------------------------------------------------------
@@ -128,6 +152,9 @@ NOT_FREE_TEXT_FORM_FIELDS = {
     "ateliers.forms.SeanceForm.usager_reference": "référence d'un usager existant",
     "ateliers.forms.RechercheUsagerForm.q": "recherche, jamais enregistrée",
     "usagers.forms.JournalFilterForm.reference": "filtre de recherche, jamais enregistré",
+    "core.forms.TOTPAuthenticateForm.code": "code TOTP à usage unique, vérifié puis oublié",
+    "core.forms.TOTPReauthenticateForm.code": "code TOTP à usage unique, vérifié puis oublié",
+    "mediation.forms.AccompagnementFiltreForm.q": "recherche, jamais enregistrée",
 }
 
 
