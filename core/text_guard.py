@@ -553,6 +553,8 @@ def find_card(folded: str) -> bool:
     for _match, groups in _clusters(folded):
         if not all(g.isdigit() for g in groups):
             continue
+        if not labelled and _NIR_SHAPE.fullmatch("".join(groups)):
+            continue  # a whole NIR (a card never starts with 1, 2, 7 or 8); its tail may pass Luhn
         for first in range(len(groups)):
             if _card_shaped(groups[first:]):
                 return True
@@ -617,8 +619,17 @@ def find_account_number(folded: str) -> bool:
     return False
 
 
+_GLUED_AFTER_EMAIL_RE = re.compile(r"(?:/{1,2}|\||:|=|\+|-)([^\s,;]+)")
+
+
 def find_email_password(folded: str, original: str) -> bool:
     for match in _EMAIL_RE.finditer(folded):
+        # « jean.dupont@gmail.com/Soleil0 » is one word for the tokenizer: read the glued part itself.
+        glued = _GLUED_AFTER_EMAIL_RE.match(folded, match.end())
+        if glued:
+            word, raw = glued.group(1).rstrip("."), original[glued.start(1) : glued.end(1)].rstrip(".")
+            if _password_like(word, raw) and not _EMAIL_RE.fullmatch(word):
+                return True
         tokens = _tokens(folded, original, match.end(), limit=4)
         for word, raw, ends in tokens:
             if word in ("/", "-", "|", ":", "=", "et", "mdp", "pwd", "pass", "+", "//", "mot", "de", "passe"):
