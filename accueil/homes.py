@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from core.homes import Panel
+from core.permissions import can
 from core.roles import Role
 
 from . import selectors
@@ -25,7 +26,7 @@ def rdv_du_jour(request):
     today = selectors.local_today()
     start = dt.datetime.combine(today, dt.time.min, tzinfo=PARIS)
     end = start + dt.timedelta(days=1)
-    mine = request.user.role != Role.ACCUEIL
+    mine = can(request.user, "accueil.tenir_rdv")  # a mediator's own column; the reception sees all
     qs = selectors.appointments_between(
         mds=request.mds, start=start, end=end, mediateur=request.user if mine else None
     ).filter(statut=StatutRendezVous.A_VENIR)

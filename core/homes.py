@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .roles import Role
+from .scoping import has_mds
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def panels_for(request) -> list[dict]:
     role = getattr(request.user, "role", None)
     result = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
-        if role not in panel.roles or (panel.needs_mds and request.mds is None):
+        if role not in panel.roles or (panel.needs_mds and not has_mds(request)):
             continue
         context = panel.get_context(request)
         if context is None:

@@ -49,6 +49,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "pilotage.reports": frozenset({Role.DIRECTEUR, Role.COORDINATEUR}),
     # staff accounts
     "core.team": frozenset({Role.DIRECTEUR, Role.ADMIN}),
+    # the roles a director may give, take back, deactivate (the others are the administration's)
+    "core.team.gere_par_directeur": frozenset({Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL, Role.ACCUEIL}),
     # interoperability: API clients of the activity feed, calendar subscription, external agendas
     "interop.api_clients": frozenset({Role.COORDINATEUR}),
     "interop.calendrier": frozenset({Role.MEDIATEUR, Role.TUTEUR, Role.ACCUEIL}),
@@ -60,6 +62,13 @@ def can(user, perm: str) -> bool:
     if perm not in MATRIX:
         raise KeyError(f"Permission inconnue : {perm}")
     return bool(user and user.is_authenticated and user.is_active and user.role in MATRIX[perm])
+
+
+def role_has(role, perm: str) -> bool:
+    """``perm`` for a role as such — for an account that may be inactive (reactivating it, say)."""
+    if perm not in MATRIX:
+        raise KeyError(f"Permission inconnue : {perm}")
+    return role in MATRIX[perm]
 
 
 def roles_with(perm: str) -> frozenset[Role]:

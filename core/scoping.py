@@ -21,6 +21,11 @@ def get_scoped_or_404(model_or_qs, request, **lookup):
     return get_object_or_404(scoped(model_or_qs, request), **lookup)
 
 
+def has_mds(request) -> bool:
+    """Whether the request works in a current MDS (the one test of it outside the decorator)."""
+    return getattr(request, "mds", None) is not None
+
+
 def no_mds_response(request):
     """The one answer to "no current MDS": the « Aucune MDS » page, 403."""
     return render(request, "core/no_mds.html", {"page_title": "Aucune MDS"}, status=403)
@@ -32,7 +37,7 @@ def mds_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if getattr(request, "mds", None) is None:
+        if not has_mds(request):
             return no_mds_response(request)
         return view(request, *args, **kwargs)
 

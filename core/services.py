@@ -7,10 +7,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import MDS, Membership, User
+from .permissions import role_has
 from .roles import Role
 
-# Roles a director may give to the accounts of their MDS.
-ROLES_GRANTED_BY_DIRECTOR = [Role.MEDIATEUR, Role.TUTEUR, Role.TRAVAILLEUR_SOCIAL, Role.ACCUEIL]
+# Roles a director may give to the accounts of their MDS (the matrix says which; Role says the order).
+ROLES_GRANTED_BY_DIRECTOR = [role for role in Role if role_has(role, "core.team.gere_par_directeur")]
+
+
+def managed_by_director(user: User) -> bool:
+    return role_has(user.role, "core.team.gere_par_directeur")
 
 
 def password_setup_url(user: User) -> str:
@@ -91,7 +96,7 @@ def set_active(*, mds: MDS, user: User, active: bool, by: User) -> None:
     _member(mds, user)
     if user.pk == by.pk:
         raise TeamError("Vous ne pouvez pas désactiver votre propre compte.")
-    if user.role not in ROLES_GRANTED_BY_DIRECTOR:
+    if not managed_by_director(user):
         raise TeamError("Ce compte est géré par l'administration.")
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -100,9 +105,9 @@ def set_active(*, mds: MDS, user: User, active: bool, by: User) -> None:
 @transaction.atomic
 def change_role(*, mds: MDS, user: User, role: str, by: User) -> None:
     _member(mds, user)
-    if user.pk == by.pk or user.role not in ROLES_GRANTED_BY_DIRECTOR:
+    if user.pk == by.pk or not managed_by_director(user):
         raise TeamError("Ce rôle ne peut pas être changé ici.")
-    if role not in ROLES_GRANTED_BY_DIRECTOR:
+    if not role_has(role, "core.team.gere_par_directeur"):
         raise TeamError("Vous ne pouvez pas donner ce rôle.")
     user.role = role
     if role != Role.MEDIATEUR:

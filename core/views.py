@@ -51,7 +51,7 @@ def equipe(request):
         return redirect("core:equipe")
     for member in page.object_list:
         member.invitation_en_attente = team.invitation_pending(member)
-        member.gerable = member.role in team.ROLES_GRANTED_BY_DIRECTOR and member.pk != request.user.pk
+        member.gerable = team.managed_by_director(member) and member.pk != request.user.pk
     return render(
         request,
         "core/equipe.html",
@@ -69,10 +69,11 @@ TEAM_ACTIONS = {"renvoyer", "annuler", "desactiver", "reactiver", "role"}
 
 @login_required
 @require("core.team")
+@mds_required
 @require_POST
 def equipe_action(request, pk, action):
     """Pending invitations (resend, cancel), deactivate / reactivate, change the role."""
-    if request.mds is None or action not in TEAM_ACTIONS:
+    if action not in TEAM_ACTIONS:
         raise Http404
     member = get_object_or_404(User.objects.filter(memberships__mds=request.mds), pk=pk)
     name = member.get_full_name() or member.email

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.pagination import paginate
 from core.permissions import can, require
-from core.scoping import get_scoped_or_404, mds_required, scoped
+from core.scoping import get_scoped_or_404, has_mds, mds_required, no_mds_response, scoped
 from usagers.models import Usager
 from usagers.selectors import search as search_usagers
 from usagers.services import create_usager
@@ -251,8 +251,8 @@ def liste(request):
     peut_saisir, voit_tout = can(request.user, "mediation.log"), can(request.user, "mediation.view_all")
     if not (peut_saisir or voit_tout):
         raise PermissionDenied
-    if request.mds is None:
-        raise Http404("Aucune MDS")
+    if not has_mds(request):
+        return no_mds_response(request)
     form = AccompagnementFiltreForm(request.GET or None)
     f = form.filtres() if request.GET else {}
     tous = voit_tout and (f.get("tous") or not peut_saisir)
