@@ -25,20 +25,27 @@ PARTNERS_IMPORT = "interop.importer_data_inclusion"  # 04:30, nightly
 QUEUE = f"catch-up-{os.getpid()}"
 
 
+def _reroute():
+    """Apply the changed task_routes: ``amqp.router`` is a cached property built from the routes of
+    its first use, so once any earlier test sent a task, flushing the routes alone changes nothing."""
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
 @pytest.fixture
 def broker_queue():
     """Everything this test publishes goes to QUEUE; yields a reader of the task names in it."""
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     routes = app.conf.task_routes
     app.conf.task_routes = {"*": {"queue": QUEUE}}
-    app.amqp.flush_routes()
+    _reroute()
 
     def published():
         return [json.loads(raw)["headers"]["task"] for raw in client.lrange(QUEUE, 0, -1)]
 
     yield published
     app.conf.task_routes = routes
-    app.amqp.flush_routes()
+    _reroute()
     client.delete(QUEUE)
 
 
