@@ -82,7 +82,9 @@ def test_each_home_has_a_constant_query_count(role, mds_a, make_user, client_for
     add_work(mds_a, day, 6)
     response, large = home_queries(client)
     assert large <= small, f"{role}: {small} → {large} requêtes"  # never grows with the data (no N+1)
-    assert small <= 40  # the directors' key figures: two periods × eight indicators
+    # The directors' key figures: two periods × eight indicators, plus the pilotage rollup catching up
+    # on the new activity first (lock, two SET LOCAL, two inserts, two supersede updates: 11 at most).
+    assert small <= 42
     html = response.content.decode()
     assert "s'affichera ici" not in html
 
