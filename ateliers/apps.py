@@ -23,3 +23,10 @@ class AteliersConfig(AppConfig):
         from . import notifications
 
         notifications.register()
+
+        # The waiting-room kiosk (accueil.borne) lists open séances and registers through core.
+        from core import ports
+
+        from . import kiosk
+
+        ports.provide_ateliers_borne(kiosk)

@@ -259,6 +259,11 @@ class Inscription(models.Model):
         "tranche d'âge", max_length=32, choices=TrancheAge.choices, default=TrancheAge.NON_COMMUNIQUE
     )
     deja_accompagne = models.BooleanField("déjà accompagné·e", null=True, blank=True)
+    # Anonymous registration at the waiting-room kiosk: the first name (or initials) the person
+    # typed, so that the facilitator can greet them. Nothing else is asked there.
+    prenom_ou_initiales = models.CharField(
+        "prénom ou initiales", max_length=40, blank=True, validators=[FreeTextGuard(40)]
+    )
     statut = models.CharField(
         "statut", max_length=16, choices=StatutInscription.choices, default=StatutInscription.INSCRIT
     )
@@ -290,6 +295,8 @@ class Inscription(models.Model):
     def libelle(self) -> str:
         if self.usager_id:
             return self.usager.display_name
+        if self.prenom_ou_initiales:
+            return f"{self.prenom_ou_initiales} (inscription à la borne)"
         return f"1 personne ({self.get_tranche_age_display()})"
 
 

@@ -149,11 +149,15 @@ def inscrire(
     usager_id: int | None = None,
     tranche_age: str = TrancheAge.NON_COMMUNIQUE,
     deja_accompagne: bool | None = None,
+    prenom_ou_initiales: str = "",
+    sans_liste_attente: bool = False,
     par=None,
     now=None,
 ) -> Inscription:
-    """Register a visitor (or an anonymous person when ``usager_id`` is None). Beyond capacity the
-    person goes on the waitlist. Refused: past or cancelled séance, visitor already registered."""
+    """Register a visitor (or an anonymous person when ``usager_id`` is None, possibly with the
+    first name typed at the kiosk). Beyond capacity the person goes on the waitlist, unless
+    ``sans_liste_attente`` (the kiosk): then refused with code ``complete``. Refused too: past or
+    cancelled séance, visitor already registered."""
     now = now or timezone.now()
     seance = _locked(seance_id)
     if seance.statut == StatutSeance.ANNULEE:
@@ -174,12 +178,15 @@ def inscrire(
             raise InscriptionRefusee(f"Cette personne est déjà {where} pour cette séance.", code="doublon")
         tranche_age = usager.tranche_age
     place = seance.places_prises < seance.capacite
+    if not place and sans_liste_attente:
+        raise InscriptionRefusee("Cette séance est complète.", code="complete")
     inscription = Inscription(
         mds_id=seance.mds_id,
         seance=seance,
         usager_id=usager_id,
         tranche_age=tranche_age,
         deja_accompagne=deja_accompagne,
+        prenom_ou_initiales=prenom_ou_initiales if usager_id is None else "",
         statut=StatutInscription.INSCRIT if place else StatutInscription.ATTENTE,
         attente_depuis=None if place else now,
         par=par,

@@ -61,6 +61,7 @@ GUARDED_MODEL_FIELDS = (
     "ateliers.Atelier.description",
     "ateliers.Fermeture.motif",
     "ateliers.Seance.salle",
+    "ateliers.Inscription.prenom_ou_initiales",
     # interop: the name the admin gives an API client
     "interop.ClientApi.nom",
 )

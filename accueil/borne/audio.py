@@ -17,7 +17,8 @@ AIDE = N("Demander à l'accueil")
 # url name of the kiosk screen → texts read in order (msgids of the kiosk's translations)
 SCREENS = {
     "accueil": [N("Bonjour !"), N("Que voulez-vous faire ? Touchez une image."), N("Prendre un rendez-vous"),
-                N("J'ai un rendez-vous"), N("Je n'ai pas de rendez-vous"), N("Donner mon avis")],
+                N("J'ai un rendez-vous"), N("Je n'ai pas de rendez-vous"), N("M'inscrire à un atelier"),
+                N("Donner mon avis")],
     "aide": [N("On a prévenu l'accueil."), N("Restez près de l'écran. Une personne va venir.")],
     "rdv": [N("Pourquoi voulez-vous venir ?"), N("Touchez une image.")],
     "rdv_jour": [N("Quel jour ?"), N("Ces jours ont encore de la place. Touchez un jour.")],
@@ -39,6 +40,13 @@ SCREENS = {
                        N("Asseyez-vous. Votre numéro va s'afficher sur l'écran.")],
     "ticket": [N("Pourquoi venez-vous ?"), N("Touchez une image. Vous recevez un numéro.")],
     "ticket_numero": [N("Voici votre numéro"), N("Asseyez-vous. Votre numéro va s'afficher sur l'écran.")],
+    "ateliers": [N("À quel atelier voulez-vous venir ?"),
+                 N("Ces ateliers ont encore de la place. Touchez un atelier.")],
+    "ateliers_prenom": [N("Votre prénom"), N("Par exemple : Marie. Pas besoin de votre nom de famille."),
+                        N("M'inscrire")],
+    "ateliers_confirmation": [N("Votre inscription est notée !"),
+                              N("Venez 5 minutes avant le début. Si vous ne pouvez pas venir, dites-le à l'accueil."),
+                              N("Imprimer"), N("Terminer")],
     "avis": [N("Comment s'est passée votre visite ?"), N("Nous ne savons pas qui donne son avis. Touchez un visage."),
              *[label for _value, label in Ressenti.choices]],
     "avis_tags": [N("Vous pensez à quoi ?"), N("Vous pouvez toucher une ou plusieurs images. C'est facultatif."),

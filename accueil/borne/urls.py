@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_parcours
+from . import views, views_ateliers, views_parcours
 
 app_name = "borne"
 urlpatterns = [
@@ -39,6 +39,9 @@ urlpatterns += [
     path("arrivee/ticket/", views_parcours.arrivee_ticket, name="arrivee_ticket"),
     path("ticket/", views_parcours.ticket, name="ticket"),
     path("ticket/numero/", views_parcours.ticket_numero, name="ticket_numero"),
+    path("ateliers/", views_ateliers.ateliers, name="ateliers"),
+    path("ateliers/prenom/", views_ateliers.ateliers_prenom, name="ateliers_prenom"),
+    path("ateliers/confirmation/", views_ateliers.ateliers_confirmation, name="ateliers_confirmation"),
     path("a/<str:jeton>", views_parcours.annulation, name="annulation"),  # short: sent by SMS
     path("a/<str:jeton>/agenda.ics", views_parcours.annulation_ics, name="annulation_ics"),
 ]

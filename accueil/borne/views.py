@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import ports
 from core.pagination import paginate
 from core.permissions import require
 from core.scoping import get_scoped_or_404, mds_required, scoped
@@ -60,15 +61,24 @@ def _too_many(request):
 # --- Home, language, reset, help ------------------------------------------------------------------
 
 
-def _tiles(ouvert=True):
+def _ateliers_ouverts(mds) -> bool:
+    """The « atelier » tile shows only when a séance has a free place (and ateliers are offered)."""
+    port = ports.ateliers_borne()
+    return bool(port and port.seances_ouvertes(mds=mds, limit=1))
+
+
+def _tiles(ouvert=True, ateliers=False):
     tiles = [
         ("borne:rdv", "prendre-rdv", _("Prendre un rendez-vous")),
         ("borne:arrivee", "arrivee", _("J'ai un rendez-vous")),
         ("borne:ticket", "ticket", _("Je n'ai pas de rendez-vous")),
+        ("borne:ateliers", "atelier", _("M'inscrire à un atelier")),
         ("borne:avis", "avis", _("Donner mon avis")),
     ]
-    if not ouvert:  # closed: booking only (no ticket, no check-in, no waiting estimate)
-        tiles = tiles[:1]
+    if not ateliers:
+        tiles = [t for t in tiles if t[0] != "borne:ateliers"]
+    if not ouvert:  # closed: booking only (an appointment, an atelier; no ticket, no waiting estimate)
+        tiles = [t for t in tiles if t[0] in ("borne:rdv", "borne:ateliers")]
     result = []
     for name, picto, label in tiles:
         try:
@@ -92,7 +102,7 @@ def accueil(request):
         "borne/accueil.html",
         {
             "page_title": _("Bienvenue"),
-            "tiles": _tiles(ouverture.ouvert),
+            "tiles": _tiles(ouverture.ouvert, ateliers=_ateliers_ouverts(request.borne.mds)),
             "ouverture": ouverture,
             "langues": langues,
             "est_accueil": True,

@@ -2,6 +2,7 @@
 
     python manage.py generer_audio_borne            # every screen and clip, fr/en/ar
     python manage.py generer_audio_borne --ecrans   # only the kiosk screens
+    python manage.py generer_audio_borne --ecran accueil --ecran ateliers   # only these screens
 
 Needs the Debian packages ``espeak-ng`` and ``opus-tools`` (opusenc). The files are committed
 (mono Opus at 12 kbit/s, well under 10 MB in all), so nothing is generated at run time or in CI."""
@@ -32,6 +33,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--ecrans", action="store_true", help="seulement les écrans de la borne")
         parser.add_argument("--appels", action="store_true", help="seulement les appels de l'écran de salle")
+        parser.add_argument(
+            "--ecran", action="append", choices=sorted(audio.SCREENS), help="seulement cet écran (répétable)"
+        )
         parser.add_argument("--dossier", default=str(Path(settings.BASE_DIR) / "static" / "audio"))
 
     def handle(self, *args, **options):
@@ -39,12 +43,15 @@ class Command(BaseCommand):
             if not shutil.which(tool):
                 raise CommandError(f"{tool} est introuvable : apt-get install espeak-ng opus-tools")
         root = Path(options["dossier"])
+        seuls = options["ecran"]
+        if seuls:
+            options["ecrans"] = True  # a few screens only: no waiting-room clips
         both = not options["ecrans"] and not options["appels"]
         count = 0
         for langue in audio.LANGUES:
             if both or options["ecrans"]:
                 with translation.override(langue):
-                    for ecran in audio.SCREENS:
+                    for ecran in seuls or audio.SCREENS:
                         self._say(audio.texte(ecran), langue, root / "borne" / langue / f"{ecran}.ogg")
                         count += 1
             if both or options["appels"]:
