@@ -24,6 +24,7 @@ DEFAULT_LIMITS = {
     "atelier_ip": "60/h",
     "recherche": "30/10m",
     "annulation_ip": "20/10m",
+    "deplacement_ip": "10/h",
     "appairage_ip": "10/10m",
 }
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

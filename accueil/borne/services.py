@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accueil import services as accueil_services
-from accueil.enums import CanalRappel, CanalReservation, SourcePassage
+from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutRendezVous
 from accueil.models import Passage
 from core.models import MDS
 
@@ -164,6 +164,30 @@ def prendre_ticket(*, borne, motif=None, now=None) -> Passage:
 @transaction.atomic
 def annuler_par_lien(*, rendez_vous, now=None):
     return accueil_services.cancel_appointment(rendez_vous=rendez_vous, by_visitor=True, now=now)
+
+
+def deplacable(rendez_vous, *, now=None) -> bool:
+    """Can the visitor move it from the signed link? Upcoming, a motif still booked at the kiosk,
+    no mediator chosen by the desk (the kiosk's free slots are « any mediator »)."""
+    now = now or timezone.now()
+    motif = rendez_vous.motif
+    return (
+        rendez_vous.statut == StatutRendezVous.A_VENIR
+        and rendez_vous.debut > now
+        and rendez_vous.mediateur_id is None
+        and motif.actif
+        and motif.reservable_borne
+    )
+
+
+@transaction.atomic
+def deplacer_par_lien(*, rendez_vous, debut, now=None):
+    """« Déplacer » from the signed link: ``accueil.services.reschedule_appointment`` (agenda lock,
+    same checks as a booking; the old slot is freed, the reminders are planned again). Raises
+    SlotTaken when the new time has just been taken, BookingError otherwise."""
+    if not deplacable(rendez_vous, now=now):
+        raise BookingError("Ce rendez-vous ne peut pas être déplacé ici.")
+    return accueil_services.reschedule_appointment(rendez_vous=rendez_vous, start=debut, now=now)
 
 
 # --- Help requests ----------------------------------------------------------------------------

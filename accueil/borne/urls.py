@@ -43,5 +43,6 @@ urlpatterns += [
     path("ateliers/prenom/", views_ateliers.ateliers_prenom, name="ateliers_prenom"),
     path("ateliers/confirmation/", views_ateliers.ateliers_confirmation, name="ateliers_confirmation"),
     path("a/<str:jeton>", views_parcours.annulation, name="annulation"),  # short: sent by SMS
+    path("a/<str:jeton>/deplacer", views_parcours.deplacer, name="deplacer"),
     path("a/<str:jeton>/agenda.ics", views_parcours.annulation_ics, name="annulation_ics"),
 ]

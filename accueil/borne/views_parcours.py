@@ -533,19 +533,40 @@ def _public(request, context, status=200, langue="fr"):
     return response
 
 
+def _limite(request):
+    return _public(request, {"etat": "limite", "page_title": gettext_lazy("Trop de demandes")}, status=429)
+
+
+def _lien_invalide(request, jeton):
+    expire = tokens.rdv_signe(jeton)  # expired but genuine: we know which MDS to call
+    return _public(
+        request,
+        {"etat": "invalide", "mds": expire.mds if expire else None, "page_title": gettext_lazy("Lien expiré")},
+        status=404,
+        langue=expire.langue if expire else "fr",
+    )
+
+
+def _contexte_public(rdv, jeton, etat, **extra):
+    return {
+        "rdv": rdv,
+        "rdv_jeton": jeton,
+        "mds": rdv.mds,
+        "debut_local": rdv.debut.astimezone(PARIS),
+        "etat": etat,
+        "deplacable": services.deplacable(rdv),
+        "page_title": gettext_lazy("Votre rendez-vous"),
+        **extra,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def annulation(request, jeton):
     if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
-        return _public(request, {"etat": "limite", "page_title": gettext_lazy("Trop de demandes")}, status=429)
+        return _limite(request)
     rdv = tokens.rdv_depuis_jeton(jeton)
     if rdv is None:
-        expire = tokens.rdv_signe(jeton)  # expired but genuine: we know which MDS to call
-        return _public(
-            request,
-            {"etat": "invalide", "mds": expire.mds if expire else None, "page_title": gettext_lazy("Lien expiré")},
-            status=404,
-            langue=expire.langue if expire else "fr",
-        )
+        return _lien_invalide(request, jeton)
     etat = "a_venir" if rdv.statut == StatutRendezVous.A_VENIR else "ferme"
     if etat == "a_venir" and rdv.debut <= timezone.now():
         etat = "ferme"
@@ -560,18 +581,64 @@ def annulation(request, jeton):
             etat = "je_viens"
     elif rdv.statut == StatutRendezVous.EXCUSE:
         etat = "annule"
-    return _public(
-        request,
-        {
-            "rdv": rdv,
-            "rdv_jeton": jeton,
-            "mds": rdv.mds,
-            "debut_local": rdv.debut.astimezone(PARIS),
-            "etat": etat,
-            "page_title": gettext_lazy("Votre rendez-vous"),
-        },
-        langue=rdv.langue,
-    )
+    return _public(request, _contexte_public(rdv, jeton, etat), langue=rdv.langue)
+
+
+def _jour_demande(value):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _debut_demande(value):
+    try:
+        debut = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return debut if timezone.is_aware(debut) else None
+
+
+@require_http_methods(["GET", "POST"])
+def deplacer(request, jeton):
+    """« Déplacer » from the signed link: another free slot of the same motif (the kiosk's days and
+    times, same rules as a booking), then the new date and time. GET ?jour= lists that day's times;
+    POST debut moves the appointment (the old slot is freed)."""
+    if not ratelimit.hit("annulation_ip", f"ip-{ratelimit.client_ip(request)}"):
+        return _limite(request)
+    rdv = tokens.rdv_depuis_jeton(jeton)
+    if rdv is None:
+        return _lien_invalide(request, jeton)
+    if not services.deplacable(rdv):
+        return redirect("borne:annulation", jeton=jeton)
+    mds, motif = rdv.mds, rdv.motif
+    if request.method == "POST":
+        if not ratelimit.hit("deplacement_ip", f"ip-{ratelimit.client_ip(request)}"):
+            return _limite(request)
+        debut = _debut_demande(request.POST.get("debut"))
+        libres = selectors.heures_libres(mds=mds, motif=motif, jour=debut.astimezone(PARIS).date()) if debut else []
+        if debut and any(s.debut == debut for s in libres):
+            try:
+                rdv = services.deplacer_par_lien(rendez_vous=rdv, debut=debut)
+            except services.BookingError:
+                pass
+            else:
+                return _public(request, _contexte_public(rdv, jeton, "deplace"), langue=rdv.langue)
+        # Taken in the meantime (or not a free time): the next free times, any day.
+        apres = debut or timezone.now()
+        slots = [s for s in selectors.prochains_creneaux(mds=mds, motif=motif, apres=apres) if s.debut != rdv.debut]
+        return _public(
+            request, _contexte_public(rdv, jeton, "deplacer_heure", slots=slots, pris=True), langue=rdv.langue
+        )
+    jour = _jour_demande(request.GET.get("jour"))
+    if jour is not None:
+        slots = [s for s in selectors.heures_libres(mds=mds, motif=motif, jour=jour) if s.debut != rdv.debut]
+        if slots:
+            return _public(
+                request, _contexte_public(rdv, jeton, "deplacer_heure", slots=slots, jour=jour), langue=rdv.langue
+            )
+    jours = selectors.jours_libres(mds=mds, motif=motif)
+    return _public(request, _contexte_public(rdv, jeton, "deplacer_jour", jours=jours), langue=rdv.langue)
 
 
 @require_GET

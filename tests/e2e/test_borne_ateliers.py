@@ -18,6 +18,7 @@ from tests.e2e.test_borne_v2 import T, lower_two_thirds, start, type_on_screen
 
 # The kiosk v2 fixtures (touch tablet, open desk, time, screen checks), shared.
 tablet, desk, open_now, screens_checked = v2.tablet, v2.desk, v2.open_now, v2.screens_checked
+_fresh_counters = v2._fresh_counters  # autouse: the rate-limit counters start at zero
 
 A = {
     "fr": {"atelier": "M'inscrire à un atelier", "inscrire": "M'inscrire", "complet": "Cet atelier n'a plus de place."},
