@@ -72,7 +72,8 @@ def test_move_to_another_free_slot(client, rdv, desk):
     assert rdv.debut == datetime.fromisoformat(offered[1]) and rdv.statut == StatutRendezVous.A_VENIR
     assert rdv.historique.filter(action=ActionHistorique.DEPLACEMENT).count() == 1
     # The old slot is free again: someone else can book it.
-    other = book_appointment(mds=rdv.mds, motif=desk, start=local("2026-12-02", 10, 30), channel=CanalReservation.ACCUEIL)
+    old = local("2026-12-02", 10, 30)
+    other = book_appointment(mds=rdv.mds, motif=desk, start=old, channel=CanalReservation.ACCUEIL)
     assert other.pk != rdv.pk
     # The calendar file follows the new time; the same signed link still works (expires at the new end).
     ics = client.get(url(rdv, "borne:annulation_ics")).content.decode()

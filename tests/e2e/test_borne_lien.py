@@ -4,6 +4,7 @@ the 1080×1920 portrait screen; axe on every state; « Ajouter à mon agenda » 
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -59,7 +60,7 @@ def test_move_the_appointment_from_the_phone_page(browser, live_server, mds_a, d
         assert rdv.debut.astimezone(PARIS).strftime("%H:%M") == chosen and rdv.debut.astimezone(PARIS).date() > tomorrow
         with page.expect_download() as download:
             page.locator("[data-agenda]").tap()
-        ics = open(download.value.path(), encoding="utf-8").read()
+        ics = Path(download.value.path()).read_text(encoding="utf-8")
         assert f"DTSTART:{rdv.debut.astimezone(UTC):%Y%m%dT%H%M%SZ}" in ics and "Samia" not in ics
         assert RendezVous.objects.count() == 1
     finally:
