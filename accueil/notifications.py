@@ -160,6 +160,10 @@ def contact(rdv) -> tuple[str, str] | None:
 
 
 def _language(rdv) -> str:
+    """The booking's language (chosen at the kiosk, ``RendezVous.langue``); a desk booking keeps
+    French there and then follows the visitor's file."""
+    if rdv.langue and rdv.langue != "fr":
+        return rdv.langue
     return rdv.usager.langue if rdv.usager_id else "fr"
 
 

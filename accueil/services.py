@@ -121,10 +121,12 @@ def book_appointment(
     booked_by=None,
     prenom_ou_initiales: str = "",
     telephone: str = "",
+    langue: str = "fr",
     now=None,
 ) -> RendezVous:
     """Book ``motif`` at ``start`` (aware datetime). ``mediateur=None`` books "any available":
-    the desk's capacity for that slot is the number of mediators available then.
+    the desk's capacity for that slot is the number of mediators available then. ``langue``: the
+    language the visitor booked in (kiosk), used by the signed link's page and the SMS.
     Raises SlotTaken when the slot has just been taken, BookingError for any other refusal."""
     now = now or timezone.now()
     if motif.mds_id != mds.pk or not motif.actif:
@@ -155,6 +157,7 @@ def book_appointment(
             rappel=reminder_channel,
             reserve_par=booked_by,
             statut_change_le=now,
+            langue=langue,
         )
         try:
             rdv.full_clean()

@@ -128,13 +128,10 @@ def reserver(*, borne, motif, debut, prenom_ou_initiales: str, telephone: str = 
             reminder_channel=CanalRappel.SMS if telephone else CanalRappel.AUCUN,
             prenom_ou_initiales=prenom_ou_initiales,
             telephone=telephone,
+            # The language of the kiosk screens: the SMS and the reminder link's page use it.
+            langue=langue,
             now=now,
         )
-        if langue != rdv.langue:
-            # The language of the kiosk screens: the reminder link's page opens in it.
-            rdv.langue = langue
-            rdv.full_clean(exclude=["usager", "mediateur", "reserve_par", "motif", "mds"])
-            rdv.save(update_fields=["langue"])
         for _ in range(10):
             code = codes.random_code(codes.BOOKING_CODE_LENGTH)
             try:

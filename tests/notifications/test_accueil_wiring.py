@@ -229,3 +229,31 @@ def test_appointment_page_lists_its_messages(desk, client_for, mediateur, sms_fi
     assert "Confirmation de rendez-vous" in html and "Envoyé" in html
     assert "Rappel J-2" in html and "Échec" in html and "appeler la personne" in html
     assert "+33612345678" not in html  # the number is not repeated on the page
+
+
+@pytest.mark.parametrize("langue", ["ar", "en"])
+def test_kiosk_booking_sms_in_the_booking_language(desk, sms_file, langue):
+    from accueil.borne import services as borne_services
+    from tests.borne.factories import BorneFactory
+
+    mds, motif = desk
+    motif.reservable_borne = True
+    motif.save()
+    rdv, _code = borne_services.reserver(
+        borne=BorneFactory(mds=mds), motif=motif, debut=at(next_open_day(min_days=1), 14),
+        prenom_ou_initiales="Samia", telephone="0612345678", langue=langue,
+    )  # fmt: skip
+    messages = Message.objects.for_object(rdv)
+    assert messages and set(messages.values_list("language", flat=True)) == {langue}
+    with time_machine.travel(rdv.debut - timedelta(days=2, hours=-1), tick=False):
+        daytime_dispatch()
+    texts = [m["text"] for m in sms_file()]
+    assert texts, "no SMS sent"
+    expected = {"ar": "موعد", "en": "appointment"}[langue]
+    assert all(expected in t for t in texts) and all("Samia" not in t and motif.libelle not in t for t in texts)
+
+
+def test_desk_booking_follows_the_visitor_language(desk):
+    usager = UsagerFactory(mds=desk[0], canal_contact="sms", telephone="+33612345678", langue="ar")
+    rdv = book(desk, at(next_open_day(min_days=6), 10), usager=usager)
+    assert set(Message.objects.for_object(rdv).values_list("language", flat=True)) == {"ar"}
