@@ -6,7 +6,8 @@ rows commit (or roll back) with the appointment. Nothing here touches Redis or a
 
 The kiosk's signed confirm/cancel link plugs in with ``register_link_builder(fn)`` where
 ``fn(rendez_vous) -> absolute URL``; until one is registered, messages tell the visitor to call the
-MDS (its phone number) or to tell the reception desk.
+MDS (its phone number) or to tell the reception desk. The kiosk's ticket SMS listens to the queue
+with ``register_passage_listener(fn)``.
 """
 
 from __future__ import annotations
@@ -93,6 +94,21 @@ def register() -> None:
 def register_link_builder(func: Callable) -> None:
     global _link_builder
     _link_builder = func
+
+
+_passage_listeners: list[Callable] = []
+
+
+def register_passage_listener(func: Callable) -> None:
+    """``func(passage, now)`` runs inside the services' transaction each time a ticket is called,
+    taken in charge, left or redirected (the kiosk's « SMS when it is my turn »)."""
+    if func not in _passage_listeners:
+        _passage_listeners.append(func)
+
+
+def passage_changed(passage, *, now) -> None:
+    for func in list(_passage_listeners):
+        func(passage, now)
 
 
 def _link(rdv) -> str:

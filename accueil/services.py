@@ -382,6 +382,7 @@ def call_passage(*, passage, user=None, guichet: str = "", now=None) -> Passage:
         p.appele_par = user
         p.guichet = guichet
         p.save(update_fields=["statut", "appele_le", "appele_par", "guichet"])
+        notifications.passage_changed(p, now=now)
     return p
 
 
@@ -423,6 +424,7 @@ def take_in_charge(*, passage, user=None, now=None) -> Passage:
                 "attente_secondes",
             ]
         )
+        notifications.passage_changed(p, now=now)
     return p
 
 
@@ -436,6 +438,7 @@ def mark_left(*, passage, user=None, now=None) -> Passage:
         p.statut = StatutPassage.PARTI
         p.sorti_le = now
         p.save(update_fields=["statut", "sorti_le"])
+        notifications.passage_changed(p, now=now)
     return p
 
 
@@ -456,6 +459,7 @@ def redirect(*, passage, user=None, vers: str = "", now=None) -> Passage:
         p.reorientation = vers[:120]
         p.full_clean()
         p.save(update_fields=["statut", "sorti_le", "reorientation"])
+        notifications.passage_changed(p, now=now)
     return p
 
 

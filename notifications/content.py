@@ -29,7 +29,7 @@ from .registry import get_kind
 from .sms import gsm_fold
 
 LANGUAGES = ("fr", "en", "ar")
-ALLOWED_CONTEXT = frozenset({"debut", "mds_nom", "mds_adresse", "mds_telephone", "lien", "texte"})
+ALLOWED_CONTEXT = frozenset({"debut", "mds_nom", "mds_adresse", "mds_telephone", "lien", "texte", "ticket", "guichet"})
 FORBIDDEN_WORDS = re.compile(r"social|motif|organisme|d[ée]marche|اجتماع", re.IGNORECASE)
 # Longest MDS name / address an SMS carries (UCS-2 Arabic SMS hold fewer characters per part).
 SMS_NAME_MAX = {"fr": 60, "en": 60, "ar": 40}
@@ -132,7 +132,10 @@ def _fields(context: dict, language: str, *, sms: bool) -> dict:
     texte = context.get("texte", "")
     if sms:
         texte = _shorten(texte, RECAP_MAX)
+    guichet = _shorten(context.get("guichet", ""), 20)
     return {
+        "ticket": context.get("ticket", "")[:8],  # a queue ticket, « A-012 »
+        "guichet": f" ({guichet})" if guichet else "",
         "date": date,
         "heure": hour,
         "lieu": lieu,

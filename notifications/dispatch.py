@@ -40,6 +40,7 @@ MAX_ATTEMPTS = 5
 # Delay before attempt n+1 after n failed attempts: 4, 8, 16, 32 min → the 5th attempt ~1 h after the 1st.
 BACKOFF_MINUTES = [4, 8, 16, 32]
 ORPHAN_AFTER = timedelta(minutes=2)
+FINAL = (Status.ENVOYE, Status.ECHEC, Status.ANNULE)
 UNCERTAIN = "envoi incertain (interrompu pendant l'appel au fournisseur) : vérifier avant de relancer"
 
 
@@ -123,6 +124,9 @@ def recover_orphans(*, now: datetime | None = None) -> int:
 
 def _finish(message: Message, status: str, **fields) -> None:
     fields.setdefault("claimed_at", None)
+    if status in FINAL and message.kind in registry.ephemeral_kinds():
+        # A number given for this message only: gone from the outbox once it is over.
+        fields.update(recipient="", context={}, anonymised_at=timezone.now())
     Message.objects.filter(pk=message.pk, status=Status.EN_COURS).update(status=status, **fields)
 
 

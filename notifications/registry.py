@@ -10,7 +10,9 @@ The outbox names no appointment, atelier or récapitulatif. Each feature app dec
       register_kinds(Kind, TEXTS, free_text=[Kind.RECAPITULATIF])
 
   ``free_text`` kinds carry a ``texte`` of up to ``content.RECAP_MAX`` characters and get the
-  larger SMS budget;
+  larger SMS budget; ``ephemeral`` kinds (``register_kinds(..., ephemeral=[Kind.X])``) carry a
+  recipient given for this one message only (the kiosk's « SMS when it is my turn »): it is wiped
+  from the row as soon as the message is sent, fails for good or is cancelled;
 - its **relevance** checks, one callable per (model, kind) — or per model for every kind with
   ``kinds=None``::
 
@@ -35,6 +37,7 @@ class MessageKind:
     label: str
     texts: Mapping[str, tuple[str, str]]  # language → (e-mail subject, body)
     free_text: bool = False
+    ephemeral: bool = False  # recipient wiped once the message is sent, failed or cancelled
 
 
 _kinds: dict[str, MessageKind] = {}
@@ -47,11 +50,24 @@ def register_kind(kind: MessageKind) -> None:
     _kinds[kind.value] = kind
 
 
-def register_kinds(choices, texts: Mapping[str, Mapping[str, tuple[str, str]]], *, free_text: Iterable = ()) -> None:
+def register_kinds(
+    choices,
+    texts: Mapping[str, Mapping[str, tuple[str, str]]],
+    *,
+    free_text: Iterable = (),
+    ephemeral: Iterable = (),
+) -> None:
     """Declare every member of a ``TextChoices`` class with its texts."""
     free = {str(k) for k in free_text}
+    once = {str(k) for k in ephemeral}
     for member in choices:
-        kind = MessageKind(member.value, str(member.label), texts[member], free_text=member.value in free)
+        kind = MessageKind(
+            member.value,
+            str(member.label),
+            texts[member],
+            free_text=member.value in free,
+            ephemeral=member.value in once,
+        )
         register_kind(kind)
 
 
@@ -62,6 +78,10 @@ def get_kind(value: str) -> MessageKind:
 
 def is_known(value: str) -> bool:
     return value in _kinds
+
+
+def ephemeral_kinds() -> list[str]:
+    return [kind.value for kind in _kinds.values() if kind.ephemeral]
 
 
 def kinds() -> list[MessageKind]:

@@ -103,7 +103,21 @@ def cancel_messages(*, obj, kinds=None, reason: str = "") -> int:
     rows = Message.objects.filter(**_object_filter(obj), status=Status.PLANIFIE)
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
-    return rows.update(status=Status.ANNULE, cancelled_at=timezone.now(), last_error=reason[:255])
+    now = timezone.now()
+    ephemeral = registry.ephemeral_kinds()
+    count = rows.exclude(kind__in=ephemeral).update(status=Status.ANNULE, cancelled_at=now, last_error=reason[:255])
+    return count + rows.filter(kind__in=ephemeral).update(
+        status=Status.ANNULE, cancelled_at=now, last_error=reason[:255], recipient="", context={}, anonymised_at=now
+    )
+
+
+def forget_ephemeral_recipients(*, before) -> int:
+    """End of the day: whatever the state, no recipient of an ephemeral kind planned before
+    ``before`` stays in the outbox (planned ones are cancelled)."""
+    now = timezone.now()
+    rows = Message.objects.filter(kind__in=registry.ephemeral_kinds(), created_at__lt=before).exclude(recipient="")
+    rows.filter(status=Status.PLANIFIE).update(status=Status.ANNULE, cancelled_at=now, last_error="fin de journée")
+    return rows.update(recipient="", context={}, anonymised_at=now)
 
 
 def reschedule_messages(*, obj, send_at_by_kind: dict[str, datetime | None], context: dict | None = None) -> int:

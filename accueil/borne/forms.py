@@ -100,3 +100,13 @@ class CodeForm(forms.Form):
         ),
         error_messages={"required": _("Écrivez le code de votre rendez-vous.")},
     )
+
+
+class TicketTelephoneForm(TelephoneForm):
+    """« SMS when it is my turn »: a French mobile number only (+33), nothing else is typed."""
+
+    def clean_telephone(self):
+        number = super().clean_telephone()
+        if not number.startswith("+33"):
+            raise forms.ValidationError(_("Ce numéro n'est pas un numéro de portable. Exemple : 06 12 34 56 78."))
+        return number

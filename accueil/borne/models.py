@@ -174,3 +174,27 @@ class DemandeAide(models.Model):
     @property
     def ouverte(self) -> bool:
         return self.prise_le is None and self.annulee_le is None
+
+
+class AlerteTicket(models.Model):
+    """« Prévenez-moi par SMS quand c'est mon tour » for a walk-in ticket: the mobile number typed
+    at the kiosk, kept only while the ticket waits. The row is deleted (the number with it) when
+    the ticket is called (the SMS is then in the outbox, whose row forgets the number once sent),
+    taken in charge, left, redirected, or at the end of the day (``services.purger_alertes_ticket``)."""
+
+    mds = models.ForeignKey(MDS, on_delete=models.CASCADE, related_name="+", verbose_name="MDS")
+    passage = models.OneToOneField(
+        "accueil.Passage", on_delete=models.CASCADE, related_name="alerte_sms", verbose_name="ticket"
+    )
+    telephone = models.CharField("téléphone portable (E.164)", max_length=20)
+    langue = models.CharField("langue de la borne", max_length=5, default="fr")
+    creee_le = models.DateTimeField("demandée le", default=timezone.now)
+
+    objects = MDSScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "SMS « c'est votre tour » demandé"
+        verbose_name_plural = "SMS « c'est votre tour » demandés"
+
+    def __str__(self):
+        return f"SMS demandé pour le ticket {self.passage_id}"

@@ -15,6 +15,7 @@ DEFAULT_LIMITS = {
     "avis": "120/h",
     "aide": "12/h",
     "atelier": "30/h",
+    "ticket_sms": "60/h",
     # per IP address (several tablets may share one address behind the MDS router)
     "reservation_ip": "60/h",
     "ticket_ip": "120/h",
@@ -22,6 +23,7 @@ DEFAULT_LIMITS = {
     "avis_ip": "240/h",
     "aide_ip": "30/h",
     "atelier_ip": "60/h",
+    "ticket_sms_ip": "120/h",
     "recherche": "30/10m",
     "annulation_ip": "20/10m",
     "deplacement_ip": "10/h",

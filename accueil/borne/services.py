@@ -2,19 +2,23 @@
 kiosk flows on top of the reception services (same locks, same rules as the desk): booking with a
 booking code, check-in, walk-in ticket, cancellation through the signed link."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accueil import services as accueil_services
-from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutRendezVous
+from accueil.enums import CanalRappel, CanalReservation, SourcePassage, StatutPassage, StatutRendezVous
 from accueil.models import Passage
+from core.dates import PARIS
 from core.models import MDS
+from notifications import services as outbox
+from notifications.enums import Channel
 
 from . import codes, selectors
 from .enums import AvisTag, Ressenti
-from .models import Avis, Borne, CodeReservation, DemandeAide, hash_secret
+from .models import AlerteTicket, Avis, Borne, CodeReservation, DemandeAide, hash_secret
+from .notifications import Kind
 
 SlotTaken = accueil_services.SlotTaken
 BookingError = accueil_services.BookingError
@@ -219,3 +223,57 @@ def prendre_en_charge(*, demande: DemandeAide, par, now=None) -> DemandeAide:
 def annuler_demandes_aide(*, borne: Borne, now=None) -> int:
     """The visitor left (end of the flow, inactivity): their open request is no longer waited for."""
     return DemandeAide.objects.filter(borne=borne).ouvertes().update(annulee_le=now or timezone.now())
+
+
+# --- « Prévenez-moi par SMS quand c'est mon tour » (walk-in tickets) ----------------------------
+
+
+class AlerteImpossible(Exception):
+    """The ticket is no longer waiting (called, received, gone) or not a ticket of today."""
+
+
+@transaction.atomic
+def demander_sms_ticket(*, passage, telephone: str, langue: str = "fr", now=None) -> AlerteTicket:
+    """Keep the mobile number (validated E.164) until the ticket is called. Typing it again replaces it."""
+    now = now or timezone.now()
+    passage = Passage.objects.select_for_update().get(pk=passage.pk)
+    if passage.statut != StatutPassage.EN_ATTENTE or passage.jour != now.astimezone(PARIS).date():
+        raise AlerteImpossible()
+    alerte, _created = AlerteTicket.objects.update_or_create(
+        passage=passage, defaults={"mds_id": passage.mds_id, "telephone": telephone, "langue": langue, "creee_le": now}
+    )
+    return alerte
+
+
+def ticket_change(passage, now) -> None:
+    """Listener of the queue (``accueil.notifications.register_passage_listener``), inside the
+    service's transaction. Called → the SMS goes to the outbox (sent at once) and the number leaves
+    this table; received, gone or redirected before being called → the number is deleted."""
+    alerte = AlerteTicket.objects.select_for_update().filter(passage_id=passage.pk).first()
+    if alerte is None:
+        return
+    if passage.statut == StatutPassage.APPELE:
+        outbox.schedule_message(
+            kind=Kind.TICKET_APPELE,
+            obj=passage,
+            mds=passage.mds,
+            channel=Channel.SMS,
+            recipient=alerte.telephone,
+            send_at=now,
+            language=alerte.langue,
+            context={"ticket": passage.ticket, "guichet": passage.guichet},
+        )
+    alerte.delete()
+
+
+@transaction.atomic
+def purger_alertes_ticket(*, jusqu_au=None, now=None) -> int:
+    """End of the day (periodic task, in the evening): the numbers of the tickets of ``jusqu_au``
+    (today by default) and before are deleted, here and in the outbox (a ticket SMS not sent by
+    then never will be)."""
+    now = now or timezone.now()
+    jusqu_au = jusqu_au or now.astimezone(PARIS).date()
+    deleted, _ = AlerteTicket.objects.filter(passage__jour__lte=jusqu_au).delete()
+    end = timezone.make_aware(datetime.combine(jusqu_au + timedelta(days=1), time.min), PARIS)
+    outbox.forget_ephemeral_recipients(before=min(end, now))
+    return deleted

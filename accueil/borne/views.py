@@ -97,6 +97,7 @@ def accueil(request):
         {"code": "ar", "nom": "العربية", "picto": "langue-ar"},
     ]
     ouverture = selectors.ouverture(mds=request.borne.mds)
+    request.session.pop("borne_ticket_sms", None)  # the previous visitor's ticket: no SMS for it from here
     return _kiosk(
         request,
         "borne/accueil.html",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accueil.enums import StatutRendezVous
+from accueil.enums import StatutPassage, StatutRendezVous
 from accueil.models import Passage, RendezVous
 from core.dates import PARIS
 from core.outage import CACHE_DOWN, cache_unavailable
@@ -25,11 +25,12 @@ from core.outage import CACHE_DOWN, cache_unavailable
 from . import ratelimit, selectors, services, tokens
 from .codes import format_code
 from .decorators import LANGUES, kiosk_view
-from .forms import CodeForm, PrenomForm, TelephoneForm
+from .forms import CodeForm, PrenomForm, TelephoneForm, TicketTelephoneForm
 from .views import _kiosk, _too_many
 
 SESSION_RDV = "borne_rdv"
 SESSION_FAIT = "borne_fait"
+SESSION_TICKET = "borne_ticket_sms"
 
 PICTOS_MOTIFS = [
     ("mail", "enveloppe"),
@@ -503,6 +504,7 @@ def ticket_numero(request):
     if not passage:
         return redirect("borne:accueil")
     avant, minutes = selectors.attente_estimee(passage=passage)
+    request.session[SESSION_TICKET] = passage.pk  # for « Prévenez-moi par SMS », on this screen only
     return _kiosk(
         request,
         "borne/ticket_numero.html",
@@ -511,9 +513,57 @@ def ticket_numero(request):
             "passage": passage,
             "avant": avant,
             "minutes": minutes,
+            "sms_tour": True,
             "fin": True,
             **_etape(2, 2),
         },
+    )
+
+
+def _ticket_en_attente(request):
+    pk = request.session.get(SESSION_TICKET)
+    return pk and Passage.objects.filter(pk=pk, mds=request.borne.mds, statut=StatutPassage.EN_ATTENTE).first()
+
+
+@kiosk_view
+@require_http_methods(["GET", "POST"])
+def ticket_sms(request):
+    """« Prévenez-moi par SMS quand c'est mon tour »: only a French mobile number is typed; it is
+    kept until the ticket is called (then the SMS leaves), received or gone, or the day ends."""
+    passage = _ticket_en_attente(request)
+    if not passage:
+        return redirect("borne:accueil")
+    form = TicketTelephoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allowed(request, "ticket_sms"):
+            return _too_many(request)
+        try:
+            services.demander_sms_ticket(
+                passage=passage, telephone=form.cleaned_data["telephone"], langue=request.LANGUAGE_CODE
+            )
+        except services.AlerteImpossible:
+            return redirect("borne:accueil")  # called meanwhile: the screen shows the ticket
+        request.session.pop(SESSION_TICKET, None)
+        request.session[SESSION_FAIT] = {"type": "ticket_sms", "pk": passage.pk}
+        return redirect("borne:ticket_sms_fait")
+    return _kiosk(
+        request,
+        "borne/ticket_sms.html",
+        {"page_title": _("Un SMS quand c'est votre tour"), "form": form, "passage": passage, "fin": True},
+    )
+
+
+@kiosk_view
+@require_GET
+def ticket_sms_fait(request):
+    fait = _parcours_deja_fait(request, "ticket_sms")
+    passage = fait and Passage.objects.filter(pk=fait["pk"], mds=request.borne.mds).first()
+    if not passage:
+        return redirect("borne:accueil")
+    return _kiosk(
+        request,
+        "borne/ticket_sms_fait.html",
+        {"page_title": _("Vous recevrez un SMS"), "passage": passage, "fin": True},
     )
 
 

@@ -111,3 +111,57 @@ def test_full_seance_offers_the_others(tablet, live_server, mds_a, desk, open_no
     tap(page, a["inscrire"])
     page.wait_for_url(re.compile(r"/ateliers/confirmation/$"))
     assert Inscription.objects.get(prenom_ou_initiales="Samia").seance_id == other.pk
+
+
+# --- « Prévenez-moi par SMS quand c'est mon tour » ------------------------------------------------
+
+SMS = {
+    "fr": {"prevenez": "Prévenez-moi par SMS quand c'est mon tour", "recevoir": "Recevoir le SMS"},
+    "en": {"prevenez": "Text me when it's my turn", "recevoir": "Send me the text"},
+    "ar": {"prevenez": "أريد رسالة قصيرة عندما يحين دوري", "recevoir": "استلام الرسالة"},
+}
+
+
+@pytest.mark.parametrize(("langue", "size"), [("fr", "portrait"), ("ar", "paysage"), ("ar", "portrait"),
+                                              ("en", "paysage")])  # fmt: skip
+def test_sms_when_it_is_my_turn(tablet, live_server, mds_a, desk, open_now, screens_checked, langue, size):
+    from accueil.borne.models import AlerteTicket
+    from accueil.models import Passage
+    from accueil.services import call_passage
+    from notifications.models import Message
+
+    t, s = T[langue], SMS[langue]
+    page, _borne = start(tablet, live_server, mds_a, langue, size)
+
+    def screen(name):
+        page.wait_for_load_state()
+        screens_checked(page, f"borne-ticket-sms-{langue}-{size}-{name}", langue)
+        lower_two_thirds(page, name)
+
+    tap(page, t["ticket"])
+    page.wait_for_url(re.compile(r"/ticket/$"))
+    tap(page, t["autre"])
+    page.wait_for_url(re.compile(r"/ticket/numero/$"))
+    screen("numero")
+    tap(page, s["prevenez"])
+    page.wait_for_url(re.compile(r"/ticket/sms/$"))
+    screen("telephone")
+    type_on_screen(page, t["tel"], "04 91 00 00 00")  # a landline: refused, said in the screen's language
+    tap(page, s["recevoir"])
+    page.locator('[aria-invalid="true"]').wait_for()
+    assert page.evaluate("document.activeElement.tagName") in ("H1", "INPUT")
+    page.get_by_label(t["tel"]).fill("")
+    type_on_screen(page, t["tel"], "0612345678")
+    tap(page, s["recevoir"])
+    page.wait_for_url(re.compile(r"/ticket/sms/fait/$"))
+    screen("fait")
+    assert page.locator("[data-ticket]").inner_text() == "A-001"
+    assert "0612345678" not in page.content() and "12 34" not in page.content()
+    assert AlerteTicket.objects.get().langue == langue
+    call_passage(passage=Passage.objects.get(), guichet="2")  # the desk calls the ticket
+    assert not AlerteTicket.objects.exists() and Message.objects.get(kind="ticket_appele").language == langue
+    tap(page, t["terminer"])
+    page.wait_for_url(re.compile(r"/borne/$"))
+    page.go_back()
+    page.wait_for_load_state()
+    assert not page.locator("[data-ticket]").count()

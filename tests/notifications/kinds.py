@@ -1,6 +1,7 @@
 """Every message kind the apps declare, under one name for the tests (the outbox itself names none:
 each kind belongs to the app that declares it in its ``notifications.py``)."""
 
+from accueil.borne.notifications import Kind as BorneKind
 from accueil.notifications import Kind as AccueilKind
 from ateliers.notifications import Kind as AteliersKind
 from mediation.notifications import Kind as MediationKind
@@ -16,5 +17,6 @@ class Kind:
     PROMOTION_LISTE_ATTENTE = AteliersKind.PROMOTION_LISTE_ATTENTE
     ATELIER_ANNULE = AteliersKind.ATELIER_ANNULE
     RECAPITULATIF = MediationKind.RECAPITULATIF
+    TICKET_APPELE = BorneKind.TICKET_APPELE
     # In registration order (INSTALLED_APPS): accueil's confirmation first.
     values = [kind.value for kind in registry.kinds()]

@@ -10,6 +10,7 @@ OWNERS = {
     "accueil": {"confirmation_rdv", "rappel_rdv_j2", "rappel_rdv_jour", "annulation_rdv"},
     "ateliers": {"rappel_atelier", "promotion_liste_attente", "atelier_annule"},
     "mediation": {"recapitulatif"},
+    "accueil.borne": {"ticket_appele"},
 }
 
 
@@ -26,6 +27,8 @@ def test_message_kind_choices_come_from_the_registry():
     field = Message._meta.get_field("kind")
     assert {value for value, _ in field.choices} == set().union(*OWNERS.values())
     assert registry.get_kind("recapitulatif").free_text and not registry.get_kind("rappel_rdv_j2").free_text
+    # Only the kiosk's ticket SMS carries a number given for that message alone.
+    assert registry.ephemeral_kinds() == ["ticket_appele"]
 
 
 def test_an_unknown_kind_is_refused_and_a_conflicting_declaration_too():
