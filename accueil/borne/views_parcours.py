@@ -643,11 +643,12 @@ def _jour_demande(value):
 
 
 def _debut_demande(value):
+    """An aware datetime within reach of the agenda, or None (a typed or forged value)."""
     try:
         debut = datetime.fromisoformat(value or "")
-    except ValueError:
+        return debut.astimezone(PARIS) if timezone.is_aware(debut) and 2000 < debut.year < 2100 else None
+    except (ValueError, OverflowError):
         return None
-    return debut if timezone.is_aware(debut) else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -667,7 +668,7 @@ def deplacer(request, jeton):
         if not ratelimit.hit("deplacement_ip", f"ip-{ratelimit.client_ip(request)}"):
             return _limite(request)
         debut = _debut_demande(request.POST.get("debut"))
-        libres = selectors.heures_libres(mds=mds, motif=motif, jour=debut.astimezone(PARIS).date()) if debut else []
+        libres = selectors.heures_libres(mds=mds, motif=motif, jour=debut.date()) if debut else []
         if debut and any(s.debut == debut for s in libres):
             try:
                 rdv = services.deplacer_par_lien(rendez_vous=rdv, debut=debut)

@@ -1,7 +1,8 @@
 """« M'inscrire à un atelier » on the kiosk in a real browser (touch, 1080×1920 portrait and
 1280×800 tablet, fr/ar/en): every screen passes axe (WCAG 2.1 AA + page-has-heading-one), has
 « Écouter » with its recording, focus on the <h1>, targets in reach; the registration lands in the
-ateliers app; a séance filled meanwhile offers the others; nothing left after « Terminer »."""
+ateliers app; a séance filled meanwhile offers the others; nothing left after « Terminer ». Also
+« Prévenez-moi par SMS quand c'est mon tour » on the walk-in ticket screen."""
 
 import re
 from datetime import timedelta
