@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import closures
 from core.dates import PARIS, parse_date_param
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
@@ -441,39 +442,45 @@ SETTINGS_KINDS = {
 }
 
 
+def _closure_summary(appointments, elsewhere) -> str:
+    """« 2 rendez-vous, 1 séance d'atelier (3 personnes inscrites ou en attente) »."""
+    parts = [f"{len(appointments)} rendez-vous"] if appointments else []
+    return ", ".join(parts + [found["impact"].summary(found["rows"]) for found in elsewhere])
+
+
 def _ajouter_fermeture(request, form):
-    """A closure over days with bookings asks once: cancel them (visitors told) or keep them."""
+    """A closure over days with bookings (appointments, and the peers' — atelier séances) asks once:
+    cancel them all (people told) or keep them."""
     data = form.cleaned_data
-    hit = list(
-        services.appointments_hit_by_closure(mds=request.mds, date_debut=data["date_debut"], date_fin=data["date_fin"])
-    )
+    days = {"mds": request.mds, "date_debut": data["date_debut"], "date_fin": data["date_fin"]}
+    hit = list(services.appointments_hit_by_closure(**days))
+    elsewhere = closures.hits_of(**days)
     choice = request.POST.get("rendez_vous", "")
-    if hit and choice not in ("annuler", "garder"):
+    if (hit or elsewhere) and choice not in ("annuler", "garder"):
         return render(
             request,
             "accueil/fermeture_confirmer.html",
-            {"page_title": "Fermeture : rendez-vous concernés", "form": form, "rendez_vous": hit},
+            {
+                "page_title": "Fermeture : réservations concernées",
+                "form": form,
+                "rendez_vous": hit,
+                "ailleurs": elsewhere,
+            },
         )
     try:
-        _, cancelled = services.add_closure(
-            mds=request.mds,
-            date_debut=data["date_debut"],
-            date_fin=data["date_fin"],
-            libelle=data.get("libelle", ""),
-            cancel_appointments=choice == "annuler",
-            user=request.user,
+        result = services.add_closure(
+            **days, libelle=data.get("libelle", ""), cancel_appointments=choice == "annuler", user=request.user
         )
     except (services.BookingError, ValidationError) as error:
         messages.error(request, str(error) if isinstance(error, services.BookingError) else " ".join(error.messages))
         return redirect(reverse("accueil:parametres") + "#fermeture")
-    if cancelled:
-        messages.success(
-            request,
-            f"Fermeture ajoutée ; {len(cancelled)} rendez-vous annulé{'s' if len(cancelled) > 1 else ''}, "
-            "les personnes joignables sont prévenues.",
+    done = _closure_summary(result.cancelled, result.cancelled_elsewhere)
+    if done:
+        messages.success(request, f"Fermeture ajoutée ; annulés : {done} ; les personnes joignables sont prévenues.")
+    elif hit or elsewhere:
+        messages.warning(
+            request, f"Fermeture ajoutée ; restent prévus ces jours-là : {_closure_summary(hit, elsewhere)}."
         )
-    elif hit:
-        messages.warning(request, f"Fermeture ajoutée ; {len(hit)} rendez-vous restent prévus ces jours-là.")
     else:
         messages.success(request, "Fermeture ajoutée.")
     return redirect(reverse("accueil:parametres") + "#fermeture")
