@@ -19,6 +19,7 @@ from core import closures
 from core.dates import PARIS, parse_date_param
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers import picker
 from usagers.models import Usager
 
 from . import selectors, services
@@ -85,6 +86,10 @@ def file(request):
 @require_POST
 @mds_required
 def arrivee(request):
+    found = picker.searched(request, scoped(Usager, request))
+    if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+        form = ArriveeForm(initial=request.POST.dict(), mds=request.mds)
+        return render(request, "accueil/file.html", {**_queue_context(request, form=form), "picker": found})
     form = ArriveeForm(request.POST, mds=request.mds)
     if form.is_valid():
         try:
@@ -256,7 +261,7 @@ def rdv_nouveau(request):
         mds=mds,
         initial={"date": timezone.localdate()},
     )
-    booking_form = None
+    booking_form = current = found = None
     days = []
     motif = mediateur = None
     if creneau_form.is_bound and creneau_form.is_valid():
@@ -268,12 +273,16 @@ def rdv_nouveau(request):
             "mediateur": mediateur.pk if mediateur else None,
             "canal": _default_channel(request.user),
         }
-        usager_pk = request.GET.get("usager")
+        visitors = Usager.objects.for_mds(mds).not_anonymized()
+        usager_pk = request.POST.get("usager") if request.method == "POST" else request.GET.get("usager")
         if usager_pk and usager_pk.isdigit():
-            usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
-            if usager:
-                initial["reference"] = usager.reference
-        if request.method == "POST":
+            current = visitors.filter(pk=usager_pk).first()
+            if current:
+                initial["usager"] = current.pk
+        found = picker.searched(request, visitors)
+        if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+            booking_form = RendezVousForm(initial={**initial, **request.POST.dict()}, mds=mds)
+        elif request.method == "POST":
             booking_form = RendezVousForm(request.POST, mds=mds)
             if booking_form.is_valid():
                 data = booking_form.cleaned_data
@@ -312,6 +321,8 @@ def rdv_nouveau(request):
             "motif": motif,
             "mediateur": mediateur,
             "chosen": chosen,
+            "current": current,
+            "picker": found,
             "next_week": (creneau_form.cleaned_data["date"] + timedelta(days=7)) if motif else None,
         },
     )

@@ -9,13 +9,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.pagination import paginate
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, has_mds, mds_required, no_mds_response, scoped
+from usagers import picker
 from usagers.models import Usager
 from usagers.selectors import search as search_usagers
 from usagers.services import create_usager
@@ -321,6 +322,7 @@ def detail(request, pk):
             "recap": recap.recapitulatif(accompagnement),
             "envoi": notifications.envoi_recapitulatif(accompagnement),
             "peut_saisir": can(request.user, "mediation.log"),
+            "picker": picker.searched(request, scoped(Usager, request)) if accompagnement.usager_id is None else None,
         },
     )
 
@@ -459,23 +461,6 @@ def modifier(request, pk):
 
 
 @login_required
-@require_GET
-def usagers_choix(request):
-    """Search-as-you-type visitor picker (reference, first letters of a name, phone): a list of
-    radio buttons named ``name`` (8 at most), rendered into any form that chooses a visitor."""
-    if not (can(request.user, "usagers.view") and request.mds is not None):
-        raise PermissionDenied
-    q = request.GET.get("q", "").strip()[:60]
-    name = request.GET.get("name", "usager")
-    name = name if name.isidentifier() else "usager"
-    found = []
-    if len(q) >= 2:
-        qs = search_usagers(Usager.objects.for_request(request).not_anonymized(), q)
-        found = list(qs.order_by("nom", "prenom", "reference")[:8])
-    return render(request, "mediation/_usager_choix.html", {"found": found, "q": q, "name": name})
-
-
-@login_required
 @require("mediation.log")
 @require_POST
 def rattacher(request, pk):
@@ -495,6 +480,9 @@ def rattacher(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("mediation:detail", pk=acc.pk)
+    elif picker.SEARCH_BUTTON in request.POST:  # the no-JS search: the detail page shows the results
+        query = urlencode({picker.SEARCH_BUTTON: "usager", "usager_q": request.POST.get("usager_q", "")[:60]})
+        return redirect(reverse("mediation:detail", kwargs={"pk": acc.pk}) + f"?{query}#rattacher-titre")
     else:
         pk_usager = request.POST.get("usager", "")
         usager = (
@@ -641,10 +629,14 @@ def orientation_nouvelle(request):
     if request.GET.get("usager", "").isdigit():
         courant = get_object_or_404(usagers, pk=request.GET["usager"])
         initial["usager"] = courant.pk
-    form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
+    found = picker.searched(request, usagers)
+    if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+        form = OrientationForm(initial={**initial, **request.POST.dict()}, mds=request.mds, usagers=usagers)
+    else:
+        form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
     if request.method == "POST" and request.POST.get("usager", "").isdigit():
         courant = usagers.filter(pk=request.POST["usager"]).first()
-    if request.method == "POST" and form.is_valid():
+    if found is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.orienter(mds=request.mds, emetteur=request.user, **data)
@@ -656,7 +648,7 @@ def orientation_nouvelle(request):
     return render(
         request,
         "mediation/orientation_form.html",
-        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant},
+        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant, "picker": found},
     )
 
 

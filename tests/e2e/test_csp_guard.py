@@ -23,7 +23,9 @@ def test_an_inline_style_under_the_policy_is_caught(page, live_server):
     seen = list(conftest.CSP_VIOLATIONS)
     # Emptied here on purpose: this test provoked the violations to prove both watches see them.
     conftest.CSP_VIOLATIONS.clear()
-    assert any("inline style" in line and "Content Security Policy" in line and "/essai-csp/" in line for line in seen), seen
+    assert any(
+        "inline style" in line and "Content Security Policy" in line and "/essai-csp/" in line for line in seen
+    ), seen
     assert any(line.endswith(")") and "style-src-attr bloqué : inline" in line for line in seen), seen
 
 

@@ -122,7 +122,7 @@ def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client
     # The picker finds a record by the first letters of the name, by reference, by phone.
     amina = UsagerFactory(mds=mds_a, prenom="Amina", nom="Kaci", recherche="amina kaci", telephone="+33612345678")
     UsagerFactory(mds=mds_a, prenom="Bruno", nom="Lefort", recherche="bruno lefort")
-    choix = reverse("mediation:usagers_choix")
+    choix = reverse("usagers:choix")
     for q in ("ami", "kac", amina.reference[:6], "06 12 34 56 78"):
         found = client.get(choix, {"q": q}).context["found"]
         assert [u.pk for u in found] == [amina.pk], q
@@ -141,5 +141,5 @@ def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client
 
 def test_picker_is_scoped_to_the_mds(mds_a, mds_b, mediateur, client_for):
     UsagerFactory(mds=mds_b, prenom="Amina", nom="Kaci", recherche="amina kaci")
-    found = client_for(mediateur).get(reverse("mediation:usagers_choix"), {"q": "ami"}).context["found"]
+    found = client_for(mediateur).get(reverse("usagers:choix"), {"q": "ami"}).context["found"]
     assert found == []
