@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -480,9 +480,10 @@ def rattacher(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("mediation:detail", pk=acc.pk)
-    elif picker.SEARCH_BUTTON in request.POST:  # the no-JS search: the detail page shows the results
-        query = urlencode({picker.SEARCH_BUTTON: "usager", "usager_q": request.POST.get("usager_q", "")[:60]})
-        return redirect(reverse("mediation:detail", kwargs={"pk": acc.pk}) + f"?{query}#rattacher-titre")
+    elif picker.SEARCH_BUTTON in request.POST:
+        # The no-JS search: the detail page again with the records found (rendered here, not
+        # redirected, so that what was typed — a name, a phone — never lands in a URL).
+        return detail(request, pk=acc.pk)
     else:
         pk_usager = request.POST.get("usager", "")
         usager = (

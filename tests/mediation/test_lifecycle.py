@@ -127,6 +127,13 @@ def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client
         found = client.get(choix, {"q": q}).context["found"]
         assert [u.pk for u in found] == [amina.pk], q
     assert client.get(choix, {"q": "a"}).context["found"] == []
+    # Without JavaScript, « Chercher » shows the records found on the same page, nothing attached,
+    # and what was typed never goes into a URL (rendered, not redirected).
+    rattacher = reverse("mediation:rattacher", kwargs={"pk": acc.pk})
+    searched = client.post(rattacher, {"chercher_usager": "usager", "usager_q": "kac"})
+    assert searched.status_code == 200 and f'value="{amina.pk}"' in searched.content.decode()
+    acc.refresh_from_db()
+    assert acc.usager_id is None
     response = client.post(reverse("mediation:rattacher", kwargs={"pk": acc.pk}), {"usager": amina.pk})
     assert response.status_code == 302
     acc.refresh_from_db()
