@@ -40,10 +40,12 @@ class UsagerPickerField(forms.ModelChoiceField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, *, mds, **kwargs):
+    def __init__(self, *, mds=None, queryset=None, **kwargs):
+        """``mds`` (its records), or an already scoped ``queryset``."""
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "Usager")
         kwargs.setdefault(
             "error_messages", {"invalid_choice": "Choisissez la fiche de la personne dans la liste proposée."}
         )
-        super().__init__(queryset=Usager.objects.for_mds(mds).not_anonymized(), **kwargs)
+        records = Usager.objects.for_mds(mds) if queryset is None else queryset
+        super().__init__(queryset=records.not_anonymized(), **kwargs)
