@@ -142,6 +142,8 @@ def test_closure_with_only_seances_kept(desk, make_user, client_for):
     )
     seance.refresh_from_db()
     assert seance.statut == StatutSeance.PLANIFIEE and Fermeture.objects.count() == 1
+    # The director's home keeps it in the alerts while the séance is still planned.
+    assert "séances d'ateliers sont encore prévus ces jours-là" in unescape(client.get("/").content.decode())
 
 
 DATE_VALUE = re.compile(r'<input[^>]*type="date"[^>]*>')
