@@ -86,10 +86,14 @@ def file(request):
 @require_POST
 @mds_required
 def arrivee(request):
-    found = picker.searched(request, scoped(Usager, request))
+    visitors = scoped(Usager, request).not_anonymized()
+    found = picker.searched(request, visitors)
     if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
         form = ArriveeForm(initial=request.POST.dict(), mds=request.mds)
-        return render(request, "accueil/file.html", {**_queue_context(request, form=form), "picker": found})
+        chosen = request.POST.get("usager", "")
+        current = visitors.filter(pk=chosen).first() if chosen.isdigit() else None
+        context = {**_queue_context(request, form=form), "picker": found, "usager_courant": current}
+        return render(request, "accueil/file.html", context)
     form = ArriveeForm(request.POST, mds=request.mds)
     if form.is_valid():
         try:
