@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core import closures
 from core.dates import PARIS, parse_date_param
+from core.input_guard import is_id
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers import picker
@@ -91,7 +92,7 @@ def arrivee(request):
     if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
         form = ArriveeForm(initial=request.POST.dict(), mds=request.mds)
         chosen = request.POST.get("usager", "")
-        current = visitors.filter(pk=chosen).first() if chosen.isdigit() else None
+        current = visitors.filter(pk=chosen).first() if is_id(chosen) else None
         context = {**_queue_context(request, form=form), "picker": found, "usager_courant": current}
         return render(request, "accueil/file.html", context)
     form = ArriveeForm(request.POST, mds=request.mds)
@@ -279,7 +280,7 @@ def rdv_nouveau(request):
         }
         visitors = Usager.objects.for_mds(mds).not_anonymized()
         usager_pk = request.POST.get("usager") if request.method == "POST" else request.GET.get("usager")
-        if usager_pk and usager_pk.isdigit():
+        if usager_pk and is_id(usager_pk):
             current = visitors.filter(pk=usager_pk).first()
             if current:
                 initial["usager"] = current.pk
