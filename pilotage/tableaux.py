@@ -32,6 +32,8 @@ class Tableau:
     graphique: str = "barres"  # "barres" | "courbe" | ""
     serie_graphique: list[tuple[str, float | None]] = field(default_factory=list)
     vide: bool = False
+    non_publie: str = ""  # people table not published for this period: why (pilotage.publications.refus)
+    suggestion: object = None  # the nearest period where it is (a Periode), for a link
 
     @property
     def legende_secret(self) -> str:
@@ -95,6 +97,15 @@ NOTE_SELECTION = (
     "Sélection de MDS : pas de ligne « Total » dans les tableaux de personnes (secret statistique) ; "
     "les totaux du Département sont sur la vue Département."
 )
+
+
+def construire_refus(indicateur: Indicateur, message: str, suggestion=None) -> Tableau:
+    """A people table not published for this period: no cell at all, the reason instead."""
+    return Tableau(
+        cle=indicateur.cle, titre=indicateur.titre, entete_lignes=indicateur.entete, colonnes=[], lignes=[],
+        unite=indicateur.unite, note=indicateur.note, personnes=True, graphique="", non_publie=message,
+        suggestion=suggestion,
+    )  # fmt: skip
 
 
 def construire_personnes(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision) -> Tableau:

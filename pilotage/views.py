@@ -54,6 +54,7 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
             "tableau": t,
             "svg": charts.graphique(t, f"graphique-{t.cle}"),
             "query": _query(periode, perimetre, export=t.cle),
+            "lien_publie": _query(t.suggestion, perimetre) if t.suggestion else "",
         }
         for t in tableaux
     ]

@@ -92,6 +92,39 @@ class Attaquant:
                         coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
                     self.rows.append((coefs, -np.inf, 0))
 
+    def liens(self, family, names, categories):
+        """What overlapping windows imply for distinct people, whatever their shape: a window counts at
+        least the people of every published window inside it, and at most the sum over any cover of
+        it by published windows — its calendar quarters and remaining months, or any other window
+        overlapping it plus the months left over (how two consecutive 12-month windows are
+        differenced: W(nov.) ≤ W(oct.) + novembre)."""
+        months = {frozenset(p.mois_liste()): p for p in family if p.type == "mois"}
+        spans = {p: frozenset(p.mois_liste()) for p in family}
+
+        def month_of(m):
+            return months.get(frozenset([m]))
+
+        for period in family:
+            inside = spans[period]
+            subs = [q for q in family if q != period and spans[q] < inside]
+            covers = []
+            quarters = [q for q in subs if q.type == "trimestre"]
+            overlapping = [[q] for q in family if q != period and spans[q] & inside and q.type != "mois"]
+            for core in [[], *([quarters] if quarters else []), *overlapping]:
+                covered = frozenset().union(*(spans[q] for q in core)) if core else frozenset()
+                rest = [month_of(m) for m in inside - covered]
+                if all(rest) and (core or rest):
+                    covers.append(core + rest)
+            for name, c in itertools.product(names, categories):
+                big = self.var(period, name, c)
+                for sub in subs:
+                    self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
+                for cover in covers:
+                    coefs = {big: 1}
+                    for sub in cover:
+                        coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
+                    self.rows.append((coefs, -np.inf, 0))
+
     def epingles(self):
         """Hidden cells an attacker pins to one value. Two feasible tables where a cell differs prove
         it is not pinned: first a few tables pushing every undecided cell up then down together, then

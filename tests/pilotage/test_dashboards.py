@@ -1,11 +1,13 @@
 import io
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.roles import Role
+from pilotage import publications
 from tests.mediation.factories import log
 from tests.usagers.factories import UsagerFactory
 
@@ -79,21 +81,25 @@ def test_unknown_mds_for_coordinateur_falls_back_to_departement(client_for, coor
     assert response.context["perimetre"].departement
 
 
+def _last_month():
+    return timezone.localdate().replace(day=1) - relativedelta(months=1)
+
+
 def test_departement_has_one_row_per_mds_and_a_total(client_for, coordinateur, mds_a, mds_b):
     UsagerFactory.create_batch(3, mds=mds_a)
-    response = client_for(coordinateur).get(reverse("pilotage:departement"))
+    response = client_for(coordinateur).get(reverse("pilotage:departement"), {"mois": f"{_last_month():%Y-%m}"})
     tableau = next(b["tableau"] for b in response.context["blocs"] if b["tableau"].cle == "profil_genre")
     labels = [row[0] for row in tableau.rangees()]
     assert labels == [mds_a.nom, mds_b.nom, "Total"]
 
 
 def test_export_csv_and_xlsx_keep_masks(client_for, directeur, mds_a, mediateur):
-    today = timezone.localdate()
     for usager in UsagerFactory.create_batch(3, mds=mds_a, genre="feminin"):
-        log(mds_a, mediateur, usager=usager, date=today)
+        log(mds_a, mediateur, usager=usager, date=_last_month())
     client = client_for(directeur)
     url = reverse("pilotage:mds")
-    csv_response = client.get(url, {"export": "profil_genre", "format": "csv"})
+    month = {"mois": f"{_last_month():%Y-%m}"}
+    csv_response = client.get(url, {"export": "profil_genre", "format": "csv", **month})
     assert csv_response.status_code == 200
     text = csv_response.content.decode("utf-8-sig")
     # The MDS's total (3 distinct visitors) is a public key figure; every category cell is masked,
@@ -101,10 +107,54 @@ def test_export_csv_and_xlsx_keep_masks(client_for, directeur, mds_a, mediateur)
     rows = {line.split(";")[0]: line.split(";")[1:] for line in text.splitlines() if ";" in line}
     assert rows["Féminin"] == ["< 11"] and rows["Masculin"] == ["< 11"]
     assert rows["Total"] == ["3"]
-    xlsx_response = client.get(url, {"export": "profil_genre", "format": "xlsx"})
+    xlsx_response = client.get(url, {"export": "profil_genre", "format": "xlsx", **month})
     sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
     cells = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert cells["Féminin"][0] == "< 11" and cells["Total"][0] == 3
+
+
+def _profile(response, cle="profil_genre"):
+    return next(b for b in response.context["blocs"] if b["tableau"].cle == cle)
+
+
+@pytest.mark.parametrize(
+    ("periode", "mois", "publie"),
+    [
+        ("mois", 0, False),  # the month in progress
+        ("mois", 1, True),
+        ("trimestre", 0, False),  # the quarter in progress
+        ("12mois", 1, False),  # a rolling window (unless it ends in December)
+    ],
+)
+def test_people_tables_only_for_closed_calendar_windows(
+    client_for, coordinateur, mds_a, mds_b, mediateur, periode, mois, publie
+):
+    """Consecutive rolling windows (or two readings of a month in progress) could be differenced:
+    the people tables say why they are not published and link to the nearest published period."""
+    today = timezone.localdate()
+    if periode == "12mois" and today.month == 1:
+        pytest.skip("in January the 12 months ending last month are a calendar year")
+    for usager in UsagerFactory.create_batch(3, mds=mds_a, genre="feminin"):
+        log(mds_a, mediateur, usager=usager, date=_last_month())
+    month = today.replace(day=1) - relativedelta(months=mois)
+    client = client_for(coordinateur)
+    params = {"periode": periode, "mois": f"{month:%Y-%m}"}
+    response = client.get(reverse("pilotage:departement"), params)
+    bloc = _profile(response)
+    assert bool(bloc["tableau"].non_publie) is not publie
+    body = response.content.decode()
+    if publie:
+        assert bloc["tableau"].rangees() and "pilotage-non-publie" not in body
+        return
+    assert bloc["tableau"].rangees() == [] and "Profil des usagers" in bloc["tableau"].non_publie
+    suggestion = bloc["tableau"].suggestion
+    assert suggestion.type == periode and publications.refus(suggestion) is None
+    if periode == "12mois":
+        assert suggestion.mois.month == 12 and suggestion.mois < today.replace(day=1)
+    assert f'href="?{bloc["lien_publie"]}"' in body.replace("&amp;", "&")
+    export = client.get(reverse("pilotage:departement"), {**params, "export": "profil_genre"})
+    rows = [line for line in export.content.decode("utf-8-sig").splitlines() if ";" in line]
+    assert len(rows) == 1  # the header only: not one cell
 
 
 def test_unknown_export_is_404(client_for, directeur):
