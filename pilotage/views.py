@@ -18,6 +18,7 @@ from core.pagination import paginate
 from core.permissions import require
 
 from . import charts, exports, selectors, tasks
+from .fraicheur import fraicheur, moment_fr
 from .periode import TYPES, Perimetre, comparaison, periode_depuis
 
 
@@ -59,7 +60,10 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
         for t in tableaux
     ]
     sections = selectors.sections(blocs, par_mds_d_abord=perimetre.plusieurs)
+    calcule_le, sources = fraicheur(perimetre)
     context = {
+        "calcule_le_texte": moment_fr(calcule_le),
+        "sources": sources,
         "page_title": titre,
         "titre": titre,
         "periode": periode,

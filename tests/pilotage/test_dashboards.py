@@ -160,3 +160,36 @@ def test_people_tables_only_for_closed_calendar_windows(
 def test_unknown_export_is_404(client_for, directeur):
     response = client_for(directeur).get(reverse("pilotage:mds"), {"export": "nope", "format": "csv"})
     assert response.status_code == 404
+
+
+def test_freshness_covers_every_source_of_the_scope(client_for, directeur, mds_a, mds_b, mediateur):
+    """« Données à jour au … » says, source by source, the last entry of the director's MDS —
+    never one of another MDS."""
+    from accueil.enums import SourcePassage
+    from accueil.models import Passage
+    from core.dates import PARIS
+
+    log(mds_a, mediateur, date=_last_month())
+    arrival = timezone.now().astimezone(PARIS).replace(hour=9, minute=5, second=0, microsecond=0)
+    common = {"source": SourcePassage.choices[0][0], "jour": arrival.date()}
+    Passage.objects.create(mds=mds_a, numero=1, arrivee_le=arrival, sorti_le=arrival.replace(minute=40), **common)
+    Passage.objects.create(mds=mds_b, numero=1, arrivee_le=arrival.replace(hour=11), **common)
+    response = client_for(directeur).get(reverse("pilotage:mds"))
+    sources = {s.cle: s for s in response.context["sources"]}
+    assert set(sources) == {"journal", "rendez_vous", "passages", "ateliers", "sms"}
+    assert sources["passages"].derniere == arrival.replace(minute=40)  # the exit, not mds_b's arrival at 11 h
+    assert sources["journal"].derniere is not None
+    assert sources["rendez_vous"].derniere is None and sources["rendez_vous"].texte == "aucune entrée"
+    body = response.content.decode()
+    assert "Données à jour au" in body
+    assert "Arrivées à l'accueil (dernière arrivée ou sortie de la file) : " in body.replace("&#x27;", "'")
+    assert " à 9 h 40" in body
+
+
+def test_mediator_freshness_only_follows_their_own_entries(client_for, mds_a, mediateur, make_user):
+    other = make_user(Role.MEDIATEUR, mds=mds_a)
+    log(mds_a, other, date=_last_month())
+    response = client_for(mediateur).get(reverse("pilotage:mon_activite"))
+    sources = {s.cle: s for s in response.context["sources"]}
+    assert set(sources) == {"journal", "ateliers"}  # what their page shows
+    assert sources["journal"].derniere is None  # a colleague's entry is not theirs
