@@ -108,7 +108,7 @@ def _tableaux(periode, perimetre, cles=None, rafraichi=False) -> list:
 
 # Dashboard sections (table of contents), in reading order: (anchor, title, indicator keys).
 SECTIONS = [
-    ("par-mds", "Par MDS", ["sources"]),
+    ("par-mds", "Par MDS", ["par_mds"]),
     ("activite", "Activité", ["accompagnements_mois", "usagers", "sources", "mode", "temps", "duree_mediane"]),
     ("accueil", "Accueil et rendez-vous", ["arrivees", "attente", "rdv_statut", "rdv_canal", "rdv_motif", "rappels"]),
     (

@@ -99,6 +99,36 @@ NOTE_SELECTION = (
 )
 
 
+# The per-MDS key figures of a Département or a selection: (table read, column label). Every one is
+# the « Total » column of a table computed anyway (no extra query).
+SYNTHESE_PAR_MDS = [
+    ("sources", "Accompagnements"),
+    ("usagers", "Usagers distincts"),
+    ("demarches_organisme", "Démarches"),
+    ("temps", "Heures d'activité"),
+    ("arrivees", "Arrivées à l'accueil"),
+    ("rdv_statut", "Rendez-vous"),
+]
+
+
+def synthese_par_mds(tableaux) -> Tableau | None:
+    """« Chiffres clés par MDS »: one row per MDS, the totals of the main tables side by side."""
+    by_key = {t.cle: t for t in tableaux if t.total_colonne and t.lignes}
+    chosen = [(cle, label) for cle, label in SYNTHESE_PAR_MDS if cle in by_key]
+    if not chosen:
+        return None
+    names = [name for name, _ in by_key[chosen[0][0]].lignes]
+    columns = {cle: dict(by_key[cle].lignes) for cle, _ in chosen}
+    lignes = [(name, [columns[cle].get(name, [None])[-1] for cle, _ in chosen]) for name in names]
+    total = [by_key[cle].total[-1] if by_key[cle].total else None for cle, _ in chosen]
+    return Tableau(
+        cle="par_mds", titre="Chiffres clés par MDS", entete_lignes="MDS", colonnes=[label for _, label in chosen],
+        lignes=lignes, total=total, graphique="",
+        note="Mêmes définitions que les tableaux de la page ; le total des usagers distincts compte une seule "
+        "fois une personne venue dans plusieurs MDS.",
+    )  # fmt: skip
+
+
 def construire_refus(indicateur: Indicateur, message: str, suggestion=None) -> Tableau:
     """A people table not published for this period: no cell at all, the reason instead."""
     return Tableau(

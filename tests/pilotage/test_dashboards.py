@@ -193,3 +193,28 @@ def test_mediator_freshness_only_follows_their_own_entries(client_for, mds_a, me
     sources = {s.cle: s for s in response.context["sources"]}
     assert set(sources) == {"journal", "ateliers"}  # what their page shows
     assert sources["journal"].derniere is None  # a colleague's entry is not theirs
+
+
+def test_departement_opens_with_the_key_figures_of_each_mds(client_for, coordinateur, mds_a, mds_b, mediateur):
+    for usager in UsagerFactory.create_batch(2, mds=mds_a):
+        log(mds_a, mediateur, usager=usager, date=_last_month())
+    log(mds_a, mediateur, date=_last_month())  # anonymous: an accompaniment, not a visitor
+    client = client_for(coordinateur)
+    params = {"mois": f"{_last_month():%Y-%m}"}
+    response = client.get(reverse("pilotage:departement"), params)
+    first = response.context["sections"][0]
+    assert first["ancre"] == "par-mds" and [b["tableau"].cle for b in first["blocs"]] == ["par_mds"]
+    synthese = first["blocs"][0]["tableau"]
+    assert synthese.colonnes[:2] == ["Accompagnements", "Usagers distincts"]
+    rows = {row[0]: row[1:] for row in synthese.rangees()}
+    assert rows[mds_a.nom][:3] == [3, 2, 3] and rows[mds_b.nom][:2] == [0, 0] and rows["Total"][:2] == [3, 2]
+    export = client.get(reverse("pilotage:departement"), {**params, "export": "par_mds", "format": "csv"})
+    assert export.status_code == 200 and f"{mds_a.nom};3;2;3" in export.content.decode("utf-8-sig")
+    selection = client.get(reverse("pilotage:departement"), {**params, "mds": [mds_a.code, mds_b.code]})
+    assert selection.context["sections"][0]["ancre"] == "par-mds"  # a selection of MDS too
+
+
+def test_director_page_has_no_per_mds_table(client_for, directeur, mds_a):
+    response = client_for(directeur).get(reverse("pilotage:mds"))
+    assert all(b["tableau"].cle != "par_mds" for b in response.context["blocs"])
+    assert client_for(directeur).get(reverse("pilotage:mds"), {"export": "par_mds"}).status_code == 404
