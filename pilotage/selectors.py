@@ -29,7 +29,7 @@ class ChiffreCle:
             return ""
         delta = self.valeur - self.precedent
         if self.precedent == 0:
-            return "" if delta == 0 else f"+{delta:g}"
+            return "" if delta == 0 else f"+{delta:g}".replace(".", ",")  # French decimal comma
         pct = round(100 * delta / self.precedent)
         return f"{'+' if pct >= 0 else ''}{pct} %"
 

@@ -218,3 +218,10 @@ def test_director_page_has_no_per_mds_table(client_for, directeur, mds_a):
     response = client_for(directeur).get(reverse("pilotage:mds"))
     assert all(b["tableau"].cle != "par_mds" for b in response.context["blocs"])
     assert client_for(directeur).get(reverse("pilotage:mds"), {"export": "par_mds"}).status_code == 404
+
+
+def test_trend_from_zero_is_written_with_a_decimal_comma():
+    from pilotage.selectors import ChiffreCle
+
+    assert ChiffreCle("heures", "Heures", 228.3, 0, "h").evolution == "+228,3"
+    assert ChiffreCle("heures", "Heures", 12, 10, "h").evolution == "+20 %"
