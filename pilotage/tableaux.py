@@ -248,7 +248,8 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
 
     values = [total.get(code, empty_value) for code in codes]
     serie = list(zip(labels, values, strict=True))
-    column = [indicateur.unite and f"Valeur ({indicateur.unite})" or "Effectif"]
+    # « Effectif » for counts only: a table of measures (rates, medians, hours) says « Valeur ».
+    column = [f"Valeur ({indicateur.unite})" if indicateur.unite else ("Effectif" if indicateur.additif else "Valeur")]
     if indicateur.personnes:
         table = proteger([[v] for v in values] or [[0]])
         shown = table.publie()
