@@ -78,9 +78,9 @@ def test_dashboard_v2_summary_sections_french_months_and_print(page, login, axe,
     from tests.e2e.conftest import SCREENSHOTS
 
     call_command("seed_demo", "--quiet-accounts", stdout=__import__("io").StringIO())
-    from core.models import MDS
-
     from django.db.models import Count
+
+    from core.models import MDS
 
     # The busiest MDS (a fixture's MDS without activity would make an empty page to look at).
     mds = MDS.objects.filter(active=True).annotate(n=Count("usagers")).order_by("-n", "nom").first()
