@@ -237,12 +237,13 @@ def mds_du_departement() -> list[int]:
 def decisions(periode: Periode, mds_ids: list[int] | None = None, *, heritage="marge") -> dict[str, Decision]:
     """{indicator key: Decision} of ``periode`` (and, internally, of every nested sub-period).
 
-    Refuses a period whose people tables are not published (:func:`refus`): nothing is computed
-    for it, so nothing can leak. ``heritage="union"`` is the former rule (a longer period masks
+    A period whose people tables are not published (:func:`refus`) gets no decision at all (``{}``):
+    nothing is computed for it, and a people table without a decision publishes nothing
+    (``tableaux.construire``). ``heritage="union"`` is the former rule (a longer period masks
     every cell masked in a sub-period), kept to measure what the margin test saves; ``"aucun"``
     (nothing inherited) exists for the attacker test's control, never for a publication."""
     if refus(periode):
-        raise ValueError(f"Pas de tableau de personnes pour {periode.libelle} : {refus(periode)}")
+        return {}
     mds_ids = mds_du_departement() if mds_ids is None else mds_ids
     family = _famille(periode)
     counts = comptes(family, mds_ids)

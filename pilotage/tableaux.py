@@ -7,14 +7,14 @@ pivots them into a :class:`Tableau`:
 - one MDS (director, mediator): one row per category, one column;
 - several MDS / Département (coordinateur): one row per MDS, one column per category, plus the total.
 
-Tables that count distinct people crossed with a personal attribute go through
-``pilotage.secrecy.proteger`` before anyone sees them (screens, exports, reports)."""
+Tables that count distinct people crossed with a personal attribute are cut from the period's one
+secrecy decision (``pilotage.publications``) before anyone sees them (screens, exports, reports)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .secrecy import LEGENDE, proteger
+from .secrecy import LEGENDE
 
 
 @dataclass
@@ -129,6 +129,9 @@ def synthese_par_mds(tableaux) -> Tableau | None:
     )  # fmt: skip
 
 
+SANS_DECISION = "Profil des usagers : pas de décision de secret statistique pour cette période, rien n'est publié."
+
+
 def construire_refus(indicateur: Indicateur, message: str, suggestion=None) -> Tableau:
     """A people table not published for this period: no cell at all, the reason instead."""
     return Tableau(
@@ -192,8 +195,11 @@ def construire_personnes(indicateur: Indicateur, periode, perimetre, noms_mds: d
 
 
 def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision=None) -> Tableau:
-    """Pivot the indicator's rows into a table for the scope (see module docstring)."""
-    if indicateur.personnes and decision is not None:
+    """Pivot the indicator's rows into a table for the scope (see module docstring). A people table
+    is only ever cut from the period's one secrecy decision: without one, nothing is published."""
+    if indicateur.personnes:
+        if decision is None:
+            return construire_refus(indicateur, SANS_DECISION)
         return construire_personnes(indicateur, periode, perimetre, noms_mds, decision)
     raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
     categories = indicateur.liste_categories(periode, raw)
@@ -223,19 +229,6 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
         names = [noms_mds[pk] for pk in mds_ids]
         total_row = [total.get(code, empty_value) for code in codes]
         serie = list(zip(labels, total_row, strict=True))
-        if indicateur.personnes:
-            table = proteger(matrix or [[0] * len(codes)])
-            shown = table.publie()
-            lignes = list(zip(names, shown[:-1], strict=False))
-            total_shown = shown[-1]
-            serie = [
-                (label, c.valeur if not c.masquee else None)
-                for label, c in zip(labels, table.etendue[-1], strict=False)
-            ]
-            return Tableau(
-                entete_lignes="MDS", colonnes=labels, lignes=lignes, total=total_shown, total_colonne=True,
-                serie_graphique=serie, **common,
-            )  # fmt: skip
         lignes = [(name, [_format(v, indicateur.unite) for v in row]) for name, row in zip(names, matrix, strict=True)]
         total_values = [_format(v, indicateur.unite) for v in total_row]
         if indicateur.additif:
@@ -250,18 +243,6 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
     serie = list(zip(labels, values, strict=True))
     # « Effectif » for counts only: a table of measures (rates, medians, hours) says « Valeur ».
     column = [f"Valeur ({indicateur.unite})" if indicateur.unite else ("Effectif" if indicateur.additif else "Valeur")]
-    if indicateur.personnes:
-        table = proteger([[v] for v in values] or [[0]])
-        shown = table.publie()
-        lignes = [(label, [row[0]]) for label, row in zip(labels, shown[:-1], strict=True)]
-        serie = [
-            (label, None if row[0].masquee else row[0].valeur)
-            for label, row in zip(labels, table.etendue[:-1], strict=True)
-        ]
-        return Tableau(
-            entete_lignes=indicateur.entete, colonnes=column, lignes=lignes, total=[shown[-1][0]],
-            serie_graphique=serie, **common,
-        )  # fmt: skip
     lignes = [(label, [_format(v, indicateur.unite)]) for label, v in zip(labels, values, strict=True)]
     total_values = [sum(v or 0 for v in values)] if indicateur.additif and not indicateur.tendance else None
     if indicateur.additif and indicateur.tendance:

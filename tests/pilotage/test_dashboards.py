@@ -225,3 +225,18 @@ def test_trend_from_zero_is_written_with_a_decimal_comma():
 
     assert ChiffreCle("heures", "Heures", 228.3, 0, "h").evolution == "+228,3"
     assert ChiffreCle("heures", "Heures", 12, 10, "h").evolution == "+20 %"
+
+
+def test_a_people_table_without_a_decision_publishes_nothing():
+    """No per-table fallback: a people table is cut from the period's decision or not published."""
+    import datetime as dt
+
+    from pilotage import indicators
+    from pilotage.periode import Perimetre, Periode
+    from pilotage.tableaux import construire
+
+    genre = next(i for i in indicators.INDICATEURS if i.cle == "profil_genre")
+    rolling = Periode("12mois", dt.date(2026, 10, 1))
+    assert publications.decisions(rolling) == {}  # never decided for a rolling window
+    tableau = construire(genre, rolling, Perimetre(), {}, None)
+    assert tableau.non_publie and tableau.rangees() == [] and tableau.serie_graphique == []
