@@ -254,11 +254,13 @@ def decisions(periode: Periode, mds_ids: list[int] | None = None, *, heritage="m
     return {cle: decided[(periode, cle)] for cle in ATTRIBUTS}
 
 
-def part_masquee(periode: Periode, *, heritage="marge") -> dict[str, float]:
+def part_masquee(periode: Periode, *, heritage="marge", primaire=False) -> dict[str, float]:
     """Share of inner cells with people (value > 0) that are masked, per attribute: the information
-    loss documented in docs/pilotage.md."""
+    loss documented in docs/pilotage.md. ``primaire``: only the cells of 1 to 10 people (what the
+    threshold alone hides, whatever the secondary choices)."""
     shares = {}
     for cle, decision in decisions(periode, heritage=heritage).items():
         cells = [c for row in decision.table.etendue[:-1] for c in row[:-1] if c.valeur > 0]
-        shares[cle] = round(100 * sum(c.masquee for c in cells) / len(cells), 1) if cells else 0.0
+        hidden = [c for c in cells if (c.valeur < SEUIL if primaire else c.masquee)]
+        shares[cle] = round(100 * len(hidden) / len(cells), 1) if cells else 0.0
     return shares

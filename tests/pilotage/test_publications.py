@@ -144,6 +144,7 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(annee_terminee):
     for periode in (Periode("mois", last - relativedelta(months=1)), Periode("trimestre", last), year):
         for rule in ("marge", "union"):
             print(periode.libelle, rule, publications.part_masquee(periode, heritage=rule))
+        print(periode.libelle, "1 à 10 personnes", publications.part_masquee(periode, primaire=True))
 
 
 # Three MDS × three categories where protecting each table on its own leaks (found by search).
