@@ -21,10 +21,11 @@ that contains it and the 12 months that end with it. Protecting each table on it
    year), so consecutive 12-month windows, or today's and yesterday's month, can never be differenced.
 3. **Nested periods**: a quarter counts at least the people of each of its months and at most
    their sum (likewise the year for its months and its quarters). A longer period masks a cell
-   masked in one of its sub-periods unless publishing it tells nothing usable: it must exceed the
-   hidden sub-cell and stay below the sum of every cover of the period by sub-periods (``_sans_marge``);
-   its own protection takes into account the bounds a reader learns from the published
-   sub-periods (``bornes`` of ``proteger``).
+   masked in one of its sub-periods unless publishing it tells nothing, judged on published figures
+   only (``_coince``): the hidden sub-cell reads « < 11 », the period's cell is at least 11 and does
+   not exceed the sum of the published cells of every cover holding that sub-period; its own
+   protection takes into account the bounds a reader learns from the published sub-periods
+   (``bornes`` of ``proteger``).
 
 The same inputs always give the same decision (deterministic), whoever asks. The attacker test
 (tests/pilotage/test_publications.py) loads every publication of the closed months, quarters and
@@ -45,7 +46,7 @@ from usagers.models import Usager
 
 from .models import ResumeActivite
 from .periode import Periode, mois_courant
-from .secrecy import PRIMAIRE, PUBLIE, SEUIL, TableProtegee, proteger
+from .secrecy import PRIMAIRE, PUBLIE, SECONDAIRE, SEUIL, TableProtegee, proteger
 
 ACTIVITES = ResumeActivite._meta.db_table
 USAGERS = Usager._meta.db_table
@@ -190,16 +191,18 @@ def _covers(periode: Periode, subs: list[Periode]) -> list[list[Periode]]:
     return covers
 
 
-def _sans_marge(value: int, hidden: int, sub: Periode, cells: dict, covers) -> bool:
-    """Would publishing a period's cell (``value``) corner a cell hidden in sub-period ``sub``?
+def _coince(value: int, hidden, sub: Periode, cells: dict, covers) -> bool:
+    """Must a period's cell (true ``value``) be masked because sub-period ``sub`` hides it (``hidden``)?
 
-    The reader knows ``value ≥ hidden`` and ``value ≤`` the sum over every cover. When the period's
-    true value exceeds the hidden one by at least 1 and stays at least 1 below the sum of every
-    cover holding ``sub``, the hidden cell can still move by one either way with everything else
-    fixed: publishing tells nothing that pins it. Otherwise the period's cell is masked too."""
-    if value - hidden < 1:
+    A reader knows ``hidden ≤ value`` and ``value ≤`` the sum over every cover of the period. Both
+    tell nothing about the hidden cell when it reads « < 11 » (0…10), the period's value is at
+    least 11, and the value does not exceed the *published* cells of every cover holding ``sub``.
+    The test reads only what a published cell would show, so a reader who knows this rule learns
+    nothing more from a published cell than the cells themselves (a first version looked at the
+    hidden true values, and the attacker test, told the rule, pinned cells)."""
+    if hidden.statut == SECONDAIRE or value < SEUIL:
         return True
-    return any(sum(cells[p].valeur for p in cover) - value < 1 for cover in covers if sub in cover)
+    return any(value > sum(cells[p].valeur for p in cover if not cells[p].masquee) for cover in covers if sub in cover)
 
 
 def _decider(periode, cle, counts, decided, mds_ids, heritage="marge") -> Decision:
@@ -220,7 +223,7 @@ def _decider(periode, cle, counts, decided, mds_ids, heritage="marge") -> Decisi
                     if (
                         cell.masquee
                         and heritage != "aucun"
-                        and (heritage == "union" or _sans_marge(extended[a][b], cell.valeur, sub, cells, covers))
+                        and (heritage == "union" or _coince(extended[a][b], cell, sub, cells, covers))
                     ):
                         forcees.add((a, b))
                 low = max(_label_bounds(c)[0] for c in cells.values())

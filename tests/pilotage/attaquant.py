@@ -125,6 +125,34 @@ class Attaquant:
                         coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
                     self.rows.append((coefs, -np.inf, 0))
 
+    def regle_des_marges(self, family, names, categories):
+        """Published cells of a period whose sub-period hides the same cell, that the margin rule
+        (``publications._coince``) could not have published from what is published: a reader who
+        knows the rule would learn something from them. Returns them (none expected)."""
+        from pilotage.publications import _covers
+
+        wrong = []
+        hidden = (MASQUE_PRIMAIRE, MASQUE_SECONDAIRE)
+        for period in family:
+            subs = [s for s in sous_periodes(period) if s in family]
+            covers = _covers(period, subs) if subs else []
+            for label, c in itertools.product([*names, "Département"], categories):
+                value = self.shown.get((period, label, c))
+                if not isinstance(value, int):
+                    continue
+                for sub in subs:
+                    shown = self.shown.get((sub, label, c))
+                    if shown not in hidden:
+                        continue
+                    published = [
+                        sum(v for p in cover if isinstance(v := self.shown.get((p, label, c)), int))
+                        for cover in covers
+                        if sub in cover
+                    ]
+                    if shown == MASQUE_SECONDAIRE or value < 11 or any(value > total for total in published):
+                        wrong.append((period, label, c, sub))
+        return wrong
+
     def epingles(self):
         """Hidden cells an attacker pins to one value. Two feasible tables where a cell differs prove
         it is not pinned: first a few tables pushing every undecided cell up then down together, then

@@ -126,11 +126,15 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(annee_terminee):
         for (periode, name), total in totals.items():
             attacker.publie((periode, name, "Total"), {attacker.var(periode, name, c): 1 for c in categories}, total)
         attacker.liens(calendar + rolling, names, categories)
+        # A reader who knows the margin rule learns nothing from it: every published cell of a period
+        # whose sub-period hides it passes the rule's test on published figures alone.
+        assert not attacker.regle_des_marges(calendar, names, categories)
         t0 = time.monotonic()
         pinned = attacker.epingles()
         print(
             f"{cle}: {len(attacker.hidden)} masquées, {len(attacker.index)} inconnues, {len(attacker.rows)} "
-            f"contraintes, {attacker.milps} milp, {time.monotonic() - t0:.1f} s"
+            "contraintes, "
+            f"{attacker.milps} milp, {time.monotonic() - t0:.1f} s"
         )
         assert not pinned, f"{cle} : cellules recalculées {pinned}"
         hidden_total += len(attacker.hidden)
@@ -212,6 +216,7 @@ def _attaque_trimestre(heritage):
         for j, c in enumerate(codes):
             attacker.publie((periode, "D", c), {attacker.var(periode, n, c): 1 for n in names}, grid[-1][j])
     attacker.liens([*months, quarter], names, codes)
+    assert heritage != "marge" or not attacker.regle_des_marges([*months, quarter], names, codes)
     return attacker.epingles()
 
 
