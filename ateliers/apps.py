@@ -20,9 +20,12 @@ class AteliersConfig(AppConfig):
         )
         register_exporter(export_usager)
 
-        from . import notifications
+        from core.closures import register_impact
+
+        from . import closures, notifications
 
         notifications.register()
+        register_impact(closures.IMPACT)
 
         # The waiting-room kiosk (accueil.borne) lists open séances and registers through core.
         from core import ports
