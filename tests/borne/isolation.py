@@ -15,6 +15,8 @@ def cases(mds_b):
 
 EXEMPT = {
     "borne:annulation_ics": "fichier agenda de la même page publique : même jeton signé, mêmes règles",
+    "borne:deplacer": "« Déplacer » de la même page publique : même jeton signé, mêmes règles "
+    "(tests/borne/test_deplacer.py::test_forged_link_and_rate_limit)",
     "borne:annulation": "page publique du lien de rappel : le jeton signé est l'autorisation, sans MDS courante "
     "(testée dans tests/borne/test_parcours.py : jeton falsifié ou expiré → 404)",
 }

@@ -22,6 +22,7 @@ MONTHLY = "pilotage.rapports_mensuels"
 RETENTION = "usagers.retention"
 MESSAGES_RETENTION = "notifications.retention"
 PARTNERS_IMPORT = "interop.importer_data_inclusion"  # 04:30, nightly
+TICKET_NUMBERS = "Borne : numéros des SMS « c'est votre tour » effacés en fin de journée"  # 21:00
 QUEUE = f"catch-up-{os.getpid()}"
 
 
@@ -70,11 +71,18 @@ def test_missed_jobs_follow_the_crontab_in_paris_time():
         assert missed_jobs() == []  # first sight: a baseline, nothing runs at install time
         assert WorkerHeartbeat.objects.filter(name=SENT_PREFIX + MONTHLY).exists()
     with time_machine.travel("2027-02-01 02:59:00+01:00", tick=False):
-        assert missed_jobs() == []  # nothing due yet (retention at 03:15, reports at 06:00)
+        # Only the evening's deletion of ticket phone numbers (21:00) was due: it must not be skipped.
+        assert [j["name"] for j in missed_jobs()] == [TICKET_NUMBERS]
     with time_machine.travel("2027-02-01 03:20:00+01:00", tick=False):
-        assert [j["name"] for j in missed_jobs()] == [RETENTION]
+        assert sorted(j["name"] for j in missed_jobs()) == sorted([TICKET_NUMBERS, RETENTION])
     with time_machine.travel("2027-02-01 09:00:00+01:00", tick=False):
-        assert {j["name"] for j in missed_jobs()} == {RETENTION, MESSAGES_RETENTION, PARTNERS_IMPORT, MONTHLY}
+        assert {j["name"] for j in missed_jobs()} == {
+            TICKET_NUMBERS,
+            RETENTION,
+            MESSAGES_RETENTION,
+            PARTNERS_IMPORT,
+            MONTHLY,
+        }
         record_done("usagers.tasks.retention")  # a worker finished it: no longer missed
         assert RETENTION not in {j["name"] for j in missed_jobs()}
         assert WorkerHeartbeat.objects.filter(name=DONE_PREFIX + RETENTION).exists()
