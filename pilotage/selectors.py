@@ -12,7 +12,7 @@ from core.models import MDS
 from . import indicators, publications
 from .periode import comparaison
 from .rollup import rafraichir
-from .tableaux import construire, construire_refus
+from .tableaux import construire
 
 
 @dataclass
@@ -95,13 +95,6 @@ def _tableaux(periode, perimetre, cles=None, rafraichi=False) -> list:
         rafraichir()
     noms = noms_mds(perimetre)
     chosen = [i for i in indicators.INDICATEURS if (cles is None or i.cle in cles) and _applicable(i.cle, perimetre)]
-    refus = publications.refus(periode)
-    if refus:  # people tables only for closed calendar windows (docs/pilotage.md, « Secret statistique »)
-        suggestion = publications.suggestion(periode)
-        return [
-            construire_refus(i, refus, suggestion) if i.personnes else construire(i, periode, perimetre, noms)
-            for i in chosen
-        ]
     secret = publications.decisions(periode) if any(i.personnes for i in chosen) else {}
     return [construire(i, periode, perimetre, noms, secret.get(i.cle)) for i in chosen]
 

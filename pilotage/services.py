@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.locks import try_advisory_lock
 from core.models import MDS
 
-from . import exports, rapports
+from . import exports, perimes, rapports
 from .models import Declencheur, Rapport, RapportVersion, StatutRapport
 from .periode import PARIS, libelle_mois
 from .rollup import rafraichir
@@ -70,10 +70,17 @@ def preparer_mois(*, mois: dt.date | None = None) -> list[Rapport]:
 
 def preparer_perimes() -> list[Rapport]:
     """Queue again every produced report whose month received a session-log entry (a correction,
-    a cancellation, a late entry) after it was produced — the MDS's report and the Département's
-    report alike, so they never contradict each other. The previous version is kept."""
+    a cancellation, a late entry) after it was produced, or whose appointments, passages, séances,
+    reminder SMS or visitors' records of that month changed since (``perimes``) — the MDS's report
+    and the Département's report alike, so they never contradict each other. The previous version
+    is kept."""
     rafraichir()
-    stale = [r for r in Rapport.objects.filter(statut=StatutRapport.TERMINE).select_related("mds") if r.perime]
+    touched = perimes.rapports_touches()
+    stale = [
+        r
+        for r in Rapport.objects.filter(statut=StatutRapport.TERMINE).select_related("mds")
+        if r.pk in touched or r.perime
+    ]
     return [preparer(mois=r.mois, mds=r.mds) for r in stale]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import publications
 from .secrecy import LEGENDE
 
 
@@ -198,8 +199,10 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
     """Pivot the indicator's rows into a table for the scope (see module docstring). A people table
     is only ever cut from the period's one secrecy decision: without one, nothing is published."""
     if indicateur.personnes:
-        if decision is None:
-            return construire_refus(indicateur, SANS_DECISION)
+        if decision is None:  # a window that is not published (docs/pilotage.md, « Secret statistique »)
+            return construire_refus(
+                indicateur, publications.refus(periode) or SANS_DECISION, publications.suggestion(periode)
+            )
         return construire_personnes(indicateur, periode, perimetre, noms_mds, decision)
     raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
     categories = indicateur.liste_categories(periode, raw)

@@ -214,3 +214,34 @@ def test_a_late_correction_regenerates_every_report_of_the_month(activite, mds_a
         figures = {c["cle"]: c["valeur"] for c in after[key].chiffres["chiffres"]}
         assert figures["nb_accompagnements"] == 5  # 4 + the late entry, in both reports
     assert after[mds_b.pk].version == 1
+
+
+def test_a_change_in_another_source_regenerates_the_reports_of_its_month(activite, mds_a, mds_b, mediateur):
+    """An appointment of October marked late (or a passage, a séance, an SMS, a visitor's record)
+    makes October's reports of its MDS and of the Département stale, not the other MDS's."""
+    from accueil.models import RendezVous
+    from pilotage import perimes, services
+    from tests.accueil.factories import MotifFactory, at
+
+    rdv = RendezVous.objects.create(
+        mds=mds_a, motif=MotifFactory(mds=mds_a), debut=at(dt.date(2026, 10, 14), 10),
+        fin=at(dt.date(2026, 10, 14), 10, 30), canal="accueil",
+    )  # fmt: skip
+    run("--mois", "2026-10", "--sans-email")
+    assert perimes.rapports_touches() == set()
+    RendezVous.objects.filter(pk=rdv.pk).update(statut="absent", updated_at=timezone.now())
+    touched = {r.mds_id for r in Rapport.objects.filter(pk__in=perimes.rapports_touches())}
+    assert touched == {mds_a.pk, None}
+    assert {r.mds_id for r in services.preparer_perimes()} == {mds_a.pk, None}
+
+
+def test_an_edited_visitor_record_makes_the_reports_of_their_months_stale(activite, mds_a):
+    from pilotage import perimes
+    from usagers.models import Usager
+
+    run("--mois", "2026-10", "--sans-email", "--mds", mds_a.code)
+    run("--mois", "2026-09", "--sans-email", "--mds", mds_a.code)
+    usager = Usager.objects.filter(mds=mds_a).first()
+    Usager.objects.filter(pk=usager.pk).update(genre="masculin", updated_at=timezone.now())
+    touched = Rapport.objects.filter(pk__in=perimes.rapports_touches())
+    assert {(r.mois, r.mds_id) for r in touched} == {(OCTOBRE, mds_a.pk)}  # September: an anonymous visit only
