@@ -42,10 +42,13 @@ def rafraichir() -> int:
         cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RDM}")
         last_dem = cursor.fetchone()[0]
         cursor.execute(
+            # The summaries' side is bounded too (implied by the join): the planner then reads the
+            # tail of both sides instead of hashing the whole summary table at every request.
             f"SELECT EXISTS (SELECT 1 FROM {ACT} a WHERE a.id > %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id)) OR EXISTS (SELECT 1 FROM {DEM} d "
-            f"WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r WHERE r.demarche_id = d.id))",
-            [last - MARGE, last_dem - MARGE],
+            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id AND r.activite_id > %s)) OR EXISTS (SELECT 1 "
+            f"FROM {DEM} d WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r "
+            "WHERE r.demarche_id = d.id AND r.activite_id > %s))",
+            [last - MARGE, last - MARGE, last_dem - MARGE, last_dem - MARGE],
         )
         if not cursor.fetchone()[0]:
             return 0
