@@ -21,8 +21,11 @@ run: install
 	$(BIN)/python scripts/run_dev.py
 
 ## Lint, migrations check, deploy check and the whole pytest suite.
+## The main session runs on TEST_WORKERS pytest-xdist workers (one per core by default), each with its
+## own test database and Redis database; a test file stays on one worker (module fixtures, browser).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: install quality
-	$(BIN)/python -m pytest -m "not redis_outage and not postgres_outage" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not redis_outage and not postgres_outage" -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	# Outage tests stop the shared Redis, then the shared PostgreSQL, on purpose: sessions of their
 	# own, after everything else (PostgreSQL last: it is the test database's server).
 	$(BIN)/python -m pytest -m redis_outage $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.dates import PARIS, parse_date_param
+from core.input_guard import is_id
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
 from usagers.models import Usager
@@ -268,7 +269,7 @@ def rdv_nouveau(request):
             "canal": _default_channel(request.user),
         }
         usager_pk = request.GET.get("usager")
-        if usager_pk and usager_pk.isdigit():
+        if usager_pk and is_id(usager_pk):
             usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
             if usager:
                 initial["reference"] = usager.reference

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.dates import parse_date_param
+from core.input_guard import is_id
 from core.models import User
 from core.pagination import paginate
 from core.permissions import can, require, roles_with
@@ -159,7 +160,7 @@ def _animateurs(request):
 def seance_nouvelle(request):
     ateliers = scoped(Atelier, request).actifs()
     initial = {"animateur": request.user.pk if can(request.user, "ateliers.animateur_propose") else None}
-    if request.GET.get("atelier", "").isdigit():
+    if is_id(request.GET.get("atelier", "")):
         initial["atelier"] = int(request.GET["atelier"])
     form = SeanceForm(
         request.POST or None,
@@ -246,23 +247,28 @@ def _report_inscription(request, inscription):
         messages.success(request, "Inscription enregistrée.")
 
 
+def _inscrire_puis_revenir(request, seance, **personne):
+    """Register (a visitor or an anonymous person), say how it went, back to the séance."""
+    try:
+        inscription = services.inscrire(seance_id=seance.pk, par=request.user, **personne)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        _report_inscription(request, inscription)
+    return redirect("ateliers:seance", pk=seance.pk)
+
+
 @login_required
 @require("ateliers.inscrire")
 @require_POST
 def seance_inscrire(request, pk):
     seance = _seance(request, pk)
     usager_id = request.POST.get("usager", "")
-    usager = get_scoped_or_404(Usager, request, pk=usager_id) if usager_id.isdigit() else None
+    usager = get_scoped_or_404(Usager, request, pk=usager_id) if is_id(usager_id) else None
     if usager is None:
         messages.error(request, "Choisissez un usager dans la liste.")
         return redirect("ateliers:seance", pk=seance.pk)
-    try:
-        inscription = services.inscrire(seance_id=seance.pk, usager_id=usager.pk, par=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        _report_inscription(request, inscription)
-    return redirect("ateliers:seance", pk=seance.pk)
+    return _inscrire_puis_revenir(request, seance, usager_id=usager.pk)
 
 
 @login_required
@@ -274,18 +280,12 @@ def seance_inscrire_anonyme(request, pk):
     if not form.is_valid():
         messages.error(request, "Vérifiez la tranche d'âge.")
         return redirect("ateliers:seance", pk=seance.pk)
-    try:
-        inscription = services.inscrire(
-            seance_id=seance.pk,
-            tranche_age=form.cleaned_data["tranche_age"],
-            deja_accompagne=form.cleaned_data["deja_accompagne"],
-            par=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        _report_inscription(request, inscription)
-    return redirect("ateliers:seance", pk=seance.pk)
+    return _inscrire_puis_revenir(
+        request,
+        seance,
+        tranche_age=form.cleaned_data["tranche_age"],
+        deja_accompagne=form.cleaned_data["deja_accompagne"],
+    )
 
 
 @login_required

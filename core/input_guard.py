@@ -6,13 +6,23 @@
   login redirect that repeats it in ``?next=`` would exceed Django's redirect limit; gunicorn itself
   refuses request lines over 4 KB).
 
-Dates are bounded where they are parsed: ``core.dates.parse_date_param``.
+Dates are bounded where they are parsed: ``core.dates.parse_date_param``; identifiers read from a
+request are checked with ``is_id`` before they reach a query.
 """
+
+import re
 
 from django.http import JsonResponse
 from django.shortcuts import render
 
 MAX_QUERY_STRING = 4096
+_ID_RE = re.compile(r"[0-9]{1,18}")  # ASCII only, and within PostgreSQL's bigint
+
+
+def is_id(value) -> bool:
+    """Whether a request value can be a primary key. ``str.isdigit`` is not enough: « ² » and « ٣ »
+    are digits to Python, and 20 nines overflow bigint — each a 500 instead of « not found »."""
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
 
 
 def _bad_request(request, text):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from . import services as team
 from .forms import InvitationForm
 from .homes import panels_for
+from .input_guard import is_id
 from .middleware import set_current_mds
 from .models import User
 from .pagination import paginate
@@ -30,7 +31,7 @@ def home(request):
 @require_POST
 def switch_mds(request):
     mds_id = request.POST.get("mds", "")
-    if not mds_id.isdigit():  # a hostile or empty value is "no such MDS", not a server error
+    if not is_id(mds_id):  # a hostile or empty value is "no such MDS", not a server error
         raise Http404
     mds = get_object_or_404(request.user.mds_list(), pk=mds_id)
     set_current_mds(request, mds)

@@ -3,6 +3,7 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.input_guard import is_id
 from core.models import User
 from core.permissions import can, roles_with
 from core.text_guard import FreeTextGuard, guard_free_text
@@ -140,7 +141,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
         demarche_id = _get(data, f"{prefix}-demarche")
         demarche = (
             Demarche.objects.filter(pk=demarche_id, actif=True).select_related("organisme").first()
-            if (demarche_id.isdigit())
+            if (is_id(demarche_id))
             else None
         )
         if demarche is None:
@@ -148,7 +149,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
             continue
         suite = None
         suite_id = _get(data, f"{prefix}-suite")
-        if suite_id.isdigit():
+        if is_id(suite_id):
             suite = (
                 DemarcheRealisee.objects.filter(pk=suite_id, accompagnement__mds=mds).prefetch_related("pieces").first()
             )
@@ -204,7 +205,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
         )
         if wants_ts:
             destinataire = None
-            if bloc.destinataire.isdigit():
+            if is_id(bloc.destinataire):
                 destinataire = travailleurs_sociaux(mds).filter(pk=bloc.destinataire).first()
                 if destinataire is None:
                     bloc.errors.setdefault("destinataire", []).append("Destinataire inconnu.")
@@ -214,7 +215,7 @@ def parse_blocs(data, *, mds, postures=None) -> tuple[list[Bloc], list[DemarcheI
         elif bloc.resultat == Resultat.ORIENTEE and bloc.orienter == "partenaire":
             partenaire = (
                 Partenaire.objects.for_mds(mds).filter(pk=bloc.partenaire, actif=True).first()
-                if bloc.partenaire.isdigit()
+                if is_id(bloc.partenaire)
                 else None
             )
             if partenaire is None:

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.input_guard import is_id
 from core.pagination import paginate
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, has_mds, mds_required, no_mds_response, scoped
@@ -43,7 +44,7 @@ from .models import Accompagnement, Demarche, DemarcheRealisee, Partenaire, Revu
 def _passage_start(request, passage_id):
     """Start time (taken in charge, else arrival), visitor and source of a queue passage."""
     passages = passage_model().objects.for_request(request)
-    passage = passages.filter(pk=passage_id).first() if passage_id.isdigit() else None
+    passage = passages.filter(pk=passage_id).first() if is_id(passage_id) else None
     if passage is None:
         return None
     start = getattr(passage, "pris_en_charge_le", None) or getattr(passage, "arrivee_le", None)
@@ -130,7 +131,7 @@ def commencer(request):
     now = timezone.localtime()
     initial = {"cle": uuid.uuid4(), "date": now.date(), "debut": now.time().replace(second=0, microsecond=0)}
     usager = None
-    if request.GET.get("usager", "").isdigit():
+    if is_id(request.GET.get("usager", "")):
         usager = get_object_or_404(Usager.objects.for_request(request).not_anonymized(), pk=request.GET["usager"])
         initial["usager"] = usager.pk
     source = request.GET.get("source", "")
@@ -158,7 +159,7 @@ def commencer(request):
     postures = selectors.dernieres_postures(usager=usager)
     blocs = []
     suite_id = request.GET.get("suite", "")
-    if suite_id.isdigit():
+    if is_id(suite_id):
         suite = get_object_or_404(
             DemarcheRealisee.objects.filter(accompagnement__mds=mds).select_related("demarche__organisme"),
             pk=suite_id,
@@ -182,7 +183,7 @@ def recherche_demarches(request):
 def _usager_du_bloc(request):
     """The visitor of the logging screen (``usager`` added by mediation.js), scoped to the MDS."""
     pk = request.GET.get("usager", "")
-    if not pk.isdigit():
+    if not is_id(pk):
         return None
     return Usager.objects.for_request(request).not_anonymized().filter(pk=pk).first()
 
@@ -195,7 +196,7 @@ def bloc_demarche(request, pk):
     """A démarche block with its default steps and the mediator's last posture for each step."""
     demarche = get_object_or_404(Demarche.objects.select_related("organisme"), pk=pk, actif=True)
     suite = None
-    if request.GET.get("suite", "").isdigit():
+    if is_id(request.GET.get("suite", "")):
         suite = get_object_or_404(
             DemarcheRealisee.objects.filter(accompagnement__mds=request.mds).prefetch_related("pieces"),
             pk=request.GET["suite"],
@@ -499,7 +500,7 @@ def rattacher(request, pk):
         pk_usager = request.POST.get("usager", "")
         usager = (
             Usager.objects.for_request(request).not_anonymized().filter(pk=pk_usager).first()
-            if pk_usager.isdigit()
+            if is_id(pk_usager)
             else None
         )
         if usager is None:
@@ -638,11 +639,11 @@ def orientation_nouvelle(request):
         else SensOrientation.VERS_TRAVAILLEUR_SOCIAL
     }
     courant = None
-    if request.GET.get("usager", "").isdigit():
+    if is_id(request.GET.get("usager", "")):
         courant = get_object_or_404(usagers, pk=request.GET["usager"])
         initial["usager"] = courant.pk
     form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
-    if request.method == "POST" and request.POST.get("usager", "").isdigit():
+    if request.method == "POST" and is_id(request.POST.get("usager", "")):
         courant = usagers.filter(pk=request.POST["usager"]).first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -184,6 +184,9 @@ def _structures(context, rng):
 
 def seed_departement(context: dict) -> None:
     from mediation.models import JournalActivite
+    from mediation.services import charger_referentiels
+
+    charger_referentiels()  # the démarches it draws from (absent after a flush, e.g. in the test suite)
 
     out = context.get("stdout")
     rng = context["rng"]

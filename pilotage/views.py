@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.input_guard import is_id
 from core.models import MDS
 from core.pagination import paginate
 from core.permissions import require
@@ -267,7 +268,7 @@ def rapport_fichier(request, pk, fmt):
     source = rapport
     version = request.GET.get("version")
     if version:
-        if not version.isdigit():
+        if not is_id(version):
             raise Http404
         source = get_object_or_404(rapport.versions, version=int(version))
     field = getattr(source, fmt)

@@ -6,6 +6,7 @@ from core.models import User
 from . import communes
 from .enums import CanalContact, Equipement
 from .models import Usager
+from .services import EDITABLE_FIELDS
 
 YES_NO_UNKNOWN = [("", "Non renseigné"), ("oui", "Oui"), ("non", "Non")]
 
@@ -68,24 +69,7 @@ class UsagerForm(AccessibleFormMixin, forms.ModelForm):
 
     class Meta:
         model = Usager
-        fields = [
-            "reference",
-            "prenom",
-            "nom",
-            "telephone",
-            "email",
-            "canal_contact",
-            "langue",
-            "besoin_interprete",
-            "difficulte_lecture",
-            "commune_insee",
-            "genre",
-            "tranche_age",
-            "statut_social",
-            "equipements",
-            "internet_domicile",
-            "note",
-        ]
+        fields = EDITABLE_FIELDS  # the very list the create/update services apply
         widgets = {"note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
         error_messages = {
             "reference": {"required": "La référence est obligatoire (une référence vous est proposée)."},

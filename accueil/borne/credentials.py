@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from core.input_guard import is_id
+
 from .models import Borne
 
 SALT = "borne.identifiant"
@@ -46,7 +48,7 @@ def read(request) -> tuple[int, str] | None:
     except (KeyError, signing.BadSignature):
         return None
     pk, _, secret = value.partition(":")
-    if not pk.isdigit() or not secret:
+    if not is_id(pk) or not secret:
         return None
     return int(pk), secret
 

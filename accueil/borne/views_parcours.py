@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accueil.enums import StatutRendezVous
 from accueil.models import Passage, RendezVous
 from core.dates import PARIS
+from core.input_guard import is_id
 from core.outage import CACHE_DOWN, cache_unavailable
 
 from . import ratelimit, selectors, services, tokens
@@ -422,7 +423,7 @@ def arrivee_liste(request):
     mds = request.borne.mds
     if request.method == "POST":
         pk = request.POST.get("rdv", "")
-        rdv = selectors.rdv_attendu(mds=mds, pk=int(pk)) if pk.isdigit() else None
+        rdv = selectors.rdv_attendu(mds=mds, pk=int(pk)) if is_id(pk) else None
         if rdv is not None:
             return _check_in(request, rdv)
         fait = deja_fait(request)  # already checked in by a first tap?

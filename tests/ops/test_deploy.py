@@ -68,7 +68,8 @@ def test_env_example_documents_every_production_variable():
     internal = {"DJANGO_SETTINGS_MODULE", "MDS_DATA_DIR", "MEDIA_ROOT", "GUNICORN_BIND", "GUNICORN_ACCESS_LOG",
                 "GUNICORN_WORKER_TMP_DIR", "MDS_BEAT_FULL_SYNC_SECONDS", "PILOTAGE_SEED_FRACTION",
                 "NOTIFICATIONS_SMS_FILE_PATH", "NOTIFICATIONS_BREVO_API_URL", "NOTIFICATIONS_DISPATCH_QUEUE",
-                "NOTIFICATIONS_BATCH_SIZE", "NOTIFICATIONS_RUN_BUDGET"}  # fmt: skip
+                "NOTIFICATIONS_BATCH_SIZE", "NOTIFICATIONS_RUN_BUDGET",
+                "PYTEST_XDIST_WORKER"}  # fmt: skip
     missing = variables_read_by_the_code() - internal - documented
     assert not missing, f"absentes de .env.example : {sorted(missing)}"
 
