@@ -34,7 +34,6 @@ import hashlib
 import inspect
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from . import agregats, publications, secrecy
@@ -58,7 +57,7 @@ def close(periode: Periode, today: dt.date | None = None) -> bool:
     return agregats.mois_entiers(periode) and periode.fin <= mois_courant(today)
 
 
-def _ids(ids) -> str:
+def ids_cle(ids) -> str:
     text = ",".join(str(pk) for pk in sorted(ids))
     return text if len(text) <= 150 else "h:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -67,7 +66,7 @@ def cle_perimetre(perimetre: Perimetre) -> str | None:
     """The stored scope: the Département, or the sorted MDS ids; None (never stored) for a mediator."""
     if perimetre.mediateur is not None:
         return None
-    return "departement" if perimetre.departement else "mds:" + _ids(perimetre.ids)
+    return "departement" if perimetre.departement else "mds:" + ids_cle(perimetre.ids)
 
 
 # --- Encoding (JSON) --------------------------------------------------------------------------------
@@ -168,7 +167,7 @@ def decisions(periode: Periode) -> dict:
     return memoriser(
         f"secret:{EMPREINTE_REGLE}",
         periode,
-        "mds:" + _ids(mds_ids),
+        "mds:" + ids_cle(mds_ids),
         lambda: publications.decisions(periode, mds_ids),
         encoder=encoder_decisions,
         decoder=decoder_decisions,
@@ -200,48 +199,3 @@ def suivre_fiches() -> int:
             "AND vus.date >= s.debut AND vus.date < s.fin"
         )
         return cursor.rowcount
-
-
-def periodes_du_mois(mois: dt.date) -> list[Periode]:
-    """The closed periods a dashboard of ``mois`` shows and compares: the month, its quarter (when
-    closed) and the 12 months ending with it, with the previous period of each."""
-    found = []
-    for periode in (Periode("mois", mois), Periode("trimestre", mois), Periode("12mois", mois)):
-        for p in (periode, periode.precedente()):
-            if close(p) and p not in found:
-                found.append(p)
-    return found
-
-
-def preparer(mois: dt.date | None = None) -> int:
-    """Compute ahead what the dashboards and reports of the last closed month (or ``mois``) read:
-    for each of its periods, the Département, every active MDS and the secrecy decisions. Returns
-    how many figures were missing (one query when everything is there)."""
-    from core.models import MDS
-
-    from . import indicators
-    from .selectors import sans_jit
-
-    mois = mois or (mois_courant() - relativedelta(months=1))
-    places = list(MDS.objects.filter(active=True).order_by("nom"))
-    scopes = [Perimetre(mds=tuple(places), departement=True), *(Perimetre(mds=(m,)) for m in places)]
-    periods = periodes_du_mois(mois)
-    stored = FigureFenetre.objects.filter(debut__in={p.debut for p in periods})
-    there = set(stored.values_list("cle", "type", "debut", "perimetre"))
-    secret = (f"secret:{EMPREINTE_REGLE}", "mds:" + _ids([m.pk for m in places]))
-    computed = 0
-    with sans_jit():
-        for periode in periods:
-            if (secret[0], periode.type, periode.debut, secret[1]) not in there:
-                decisions(periode)
-                computed += 1
-            for perimetre in scopes:
-                for cle, fn in (
-                    ("usagers", indicators.usagers_nouveaux_revenus),
-                    ("progression", indicators.progression_autonomie),
-                    ("nb_usagers", indicators.nb_usagers),
-                ):
-                    if (cle, periode.type, periode.debut, cle_perimetre(perimetre)) not in there:
-                        fn(periode, perimetre)
-                        computed += 1
-    return computed

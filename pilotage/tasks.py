@@ -7,7 +7,7 @@ from celery import shared_task
 
 from core.models import MDS
 
-from . import fenetres, services
+from . import fenetres, preparation, services
 from .models import Declencheur, Rapport
 from .periode import parse_mois
 from .rollup import rafraichir
@@ -34,7 +34,7 @@ def rafraichir_resumes() -> int:
     figures of closed periods true to the visitor records and computed ahead for the last month."""
     count = rafraichir()
     fenetres.suivre_fiches()
-    fenetres.preparer()
+    preparation.preparer()
     for rapport in services.preparer_perimes():
         produire_rapport.delay_on_commit(rapport.pk, Declencheur.CORRECTION)
     return count

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from core.roles import Role
 from mediation.services import OrientationInput, annuler_accompagnement, corriger_accompagnement, log_atelier_seance
-from pilotage import agregats, fenetres, selectors
+from pilotage import agregats, fenetres, preparation, selectors
 from pilotage.models import AgregatMois, FigureFenetre
 from pilotage.periode import Perimetre, Periode, mois_courant
 from pilotage.rollup import rafraichir
@@ -167,8 +167,8 @@ def test_the_dashboard_reads_the_stores(history):
 
 
 def test_closed_periods_are_prepared_ahead(history):
-    assert fenetres.preparer() > 0
-    assert fenetres.preparer() == 0  # everything already there
+    assert preparation.preparer() > 0
+    assert preparation.preparer() == 0  # everything already there
     assert not FigureFenetre.objects.filter(fin__gt=mois_courant()).exists()
 
 
