@@ -30,6 +30,10 @@ AGG = AgregatMois._meta.db_table
 RES = ResumeActivite._meta.db_table
 RDM = ResumeDemarche._meta.db_table
 
+# The lock of the summaries' refresh (``pilotage.rollup``), also taken to store a closed period's
+# figures (``pilotage.fenetres``): a refresh and a computation never interleave.
+VERROU = "pilotage.rollup"
+
 _EN_DIRECT = contextvars.ContextVar("pilotage_en_direct", default=False)
 
 

@@ -34,7 +34,10 @@ import hashlib
 import inspect
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.locks import advisory_lock
 
 from . import agregats, publications, secrecy
 from .models import FigureFenetre, ResumeActivite
@@ -139,14 +142,20 @@ def memoriser(cle, periode, perimetre_cle, calcul, encoder=encoder_lignes, decod
     )
     if stored is not None:
         return decoder(stored)
-    value = calcul()
-    content = encoder(value)
-    if content is not None:
-        FigureFenetre.objects.bulk_create(
-            [FigureFenetre(cle=cle, type=periode.type, debut=periode.debut, fin=periode.fin,
-                           perimetre=perimetre_cle, contenu=content)],
-            ignore_conflicts=True,
-        )  # fmt: skip
+    with transaction.atomic():
+        # Under the refresh's lock (held to the end of the transaction): a late entry summarized by a
+        # concurrent refresh either committed before this computation (and is counted) or waits for
+        # this row to be committed (and then removes it) — never a stale figure stored after it.
+        advisory_lock(agregats.VERROU)
+        started = timezone.now()  # a visitor record edited from now on drops it (``suivre_fiches``)
+        value = calcul()
+        content = encoder(value)
+        if content is not None:
+            FigureFenetre.objects.bulk_create(
+                [FigureFenetre(cle=cle, type=periode.type, debut=periode.debut, fin=periode.fin,
+                               perimetre=perimetre_cle, contenu=content, calcule_le=started)],
+                ignore_conflicts=True,
+            )  # fmt: skip
     return value
 
 
@@ -192,10 +201,10 @@ def suivre_fiches() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH t AS (SELECT MIN(calcule_le) AS t FROM {FF} WHERE cle LIKE 'secret:%%'), "
-            f"fiches AS (SELECT u.id, u.updated_at FROM {usa} u, t WHERE u.updated_at > t.t), "
+            f"fiches AS (SELECT u.id, u.updated_at FROM {usa} u, t WHERE u.updated_at >= t.t), "
             f"vus AS (SELECT DISTINCT f.updated_at, r.date FROM fiches f JOIN {RES} r ON r.usager_id = f.id "
             "AND r.courante AND r.nature = 'accompagnement') "
-            f"DELETE FROM {FF} s USING vus WHERE s.cle LIKE 'secret:%%' AND s.calcule_le < vus.updated_at "
+            f"DELETE FROM {FF} s USING vus WHERE s.cle LIKE 'secret:%%' AND s.calcule_le <= vus.updated_at "
             "AND vus.date >= s.debut AND vus.date < s.fin"
         )
         return cursor.rowcount

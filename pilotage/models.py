@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.models import MDS, MDSScopedQuerySet
 from mediation.models import JournalActivite
@@ -249,7 +250,7 @@ class FigureFenetre(models.Model):
     fin = models.DateField(help_text="Premier jour après la période.")
     perimetre = models.CharField(max_length=200)
     contenu = models.JSONField()
-    calcule_le = models.DateTimeField(auto_now_add=True)
+    calcule_le = models.DateTimeField(default=timezone.now, help_text="Début du calcul.")
 
     class Meta:
         verbose_name = "chiffre stocké d'une période close"

@@ -38,8 +38,8 @@ def preparer(mois: dt.date | None = None) -> int:
     there = set(stored.values_list("cle", "type", "debut", "perimetre"))
     secret = (f"secret:{fenetres.EMPREINTE_REGLE}", "mds:" + fenetres.ids_cle([m.pk for m in places]))
     computed = 0
-    with sans_jit():
-        for periode in periods:
+    for periode in periods:  # one transaction per period: the refresh's lock is held briefly
+        with sans_jit():
             if (secret[0], periode.type, periode.debut, secret[1]) not in there:
                 fenetres.decisions(periode)
                 computed += 1

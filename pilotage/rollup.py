@@ -22,7 +22,7 @@ DEM = JournalDemarche._meta.db_table
 ETA = JournalEtape._meta.db_table
 RES = ResumeActivite._meta.db_table
 RDM = ResumeDemarche._meta.db_table
-LOCK = "pilotage.rollup"
+LOCK = agregats.VERROU
 MARGE = 1000
 _GROUPES = "SELECT mds_id, date_trunc('month', date)::date, COUNT(*) FROM ins GROUP BY 1, 2"
 
