@@ -22,6 +22,7 @@ import contextvars
 import datetime as dt
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from .models import AgregatMois, ResumeActivite, ResumeDemarche
@@ -82,12 +83,33 @@ UNION ALL SELECT mds_id, m, 'orientation', oriente_vers, COUNT(*) FROM d GROUP B
 """
 
 
-def _groupes_sql(source: str, alias: str, columns: str, extra: str) -> str:
-    return (
-        f"SELECT {columns}, date_trunc('month', {alias}.date)::date AS m FROM {source} {alias} "
-        f"JOIN groupes g ON g.mds_id = {alias}.mds_id AND {alias}.date >= g.mois "
-        f"AND {alias}.date < (g.mois + interval '1 month')::date WHERE {alias}.courante {extra}"
-    )
+# Up to this many groups (a refresh during the day: one or two), each group is an indexed range of its
+# own; beyond (a bulk load, a rebuild), the groups are joined as a table.
+PEU_DE_GROUPES = 24
+
+
+def _selection(groupes: list, alias: str, month_column: str = "") -> tuple[str, str, list]:
+    """(join, condition, params) selecting the rows of ``groupes`` in table ``alias``: either a date
+    range per group (index scans, whatever the planner settings of the refresh) or a join."""
+    if len(groupes) > PEU_DE_GROUPES:
+        if month_column:
+            return "", f"({alias}.mds_id, {alias}.{month_column}) IN (SELECT mds_id, mois FROM groupes)", []
+        return (
+            f"JOIN groupes g ON g.mds_id = {alias}.mds_id AND {alias}.date >= g.mois "
+            f"AND {alias}.date < (g.mois + interval '1 month')::date",
+            "TRUE",
+            [],
+        )
+    params: list = []
+    parts = []
+    for mds_id, mois in groupes:
+        if month_column:
+            parts.append(f"({alias}.mds_id = %s AND {alias}.{month_column} = %s)")
+            params += [mds_id, mois]
+        else:
+            parts.append(f"({alias}.mds_id = %s AND {alias}.date >= %s AND {alias}.date < %s)")
+            params += [mds_id, mois, mois + relativedelta(months=1)]
+    return "", "(" + " OR ".join(parts) + ")", params
 
 
 def recalculer(groupes: set[tuple[int, dt.date]]) -> None:
@@ -95,19 +117,20 @@ def recalculer(groupes: set[tuple[int, dt.date]]) -> None:
     categories that disappeared deleted). Called by ``rafraichir`` inside its locked transaction."""
     if not groupes:
         return
-    mds_ids, months = zip(*sorted(groupes), strict=True)
-    activites = _groupes_sql(
-        RES,
-        "a",
-        "a.mds_id, a.nature, a.source, a.duree_minutes, a.n_demarches, a.n_a_la_place, a.n_avec, "
-        "a.n_faire_faire, a.n_autonome",
-        "",
+    ordered = sorted(groupes)
+    mds_ids, months = zip(*ordered, strict=True)
+    join_a, where_a, params_a = _selection(ordered, "a")
+    join_x, where_x, params_x = _selection(ordered, "x")
+    _, where_o, params_o = _selection(ordered, "o", month_column="mois")
+    activites = (
+        "SELECT a.mds_id, a.nature, a.source, a.duree_minutes, a.n_demarches, a.n_a_la_place, a.n_avec, "
+        f"a.n_faire_faire, a.n_autonome, date_trunc('month', a.date)::date AS m FROM {RES} a {join_a} "
+        f"WHERE a.courante AND {where_a}"
     )
-    demarches = _groupes_sql(
-        RDM,
-        "x",
-        "x.mds_id, x.organisme_code, x.demarche_code, x.resultat, x.oriente_vers",
-        "AND x.nature = 'accompagnement'",
+    demarches = (
+        "SELECT x.mds_id, x.organisme_code, x.demarche_code, x.resultat, x.oriente_vers, "
+        f"date_trunc('month', x.date)::date AS m FROM {RDM} x {join_x} "
+        f"WHERE x.courante AND x.nature = 'accompagnement' AND {where_x}"
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -115,12 +138,12 @@ def recalculer(groupes: set[tuple[int, dt.date]]) -> None:
             f"r AS ({activites}), d AS ({demarches}), "
             "nouveau (mds_id, mois, dimension, categorie, valeur) AS "
             f"({_DIMENSIONS_ACTIVITES}{_DIMENSIONS_DEMARCHES}), "
-            f"efface AS (DELETE FROM {AGG} o USING groupes g WHERE o.mds_id = g.mds_id AND o.mois = g.mois "
+            f"efface AS (DELETE FROM {AGG} o WHERE {where_o} "
             "AND NOT EXISTS (SELECT 1 FROM nouveau n WHERE n.mds_id = o.mds_id AND n.mois = o.mois "
             "AND n.dimension = o.dimension AND n.categorie = o.categorie)) "
             f"INSERT INTO {AGG} (mds_id, mois, dimension, categorie, valeur) SELECT * FROM nouveau "
             "ON CONFLICT (dimension, mois, mds_id, categorie) DO UPDATE SET valeur = EXCLUDED.valeur",
-            [list(mds_ids), list(months)],
+            [list(mds_ids), list(months), *params_a, *params_x, *params_o],
         )
 
 

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from core.models import MDS
 
-from . import fenetres, indicators
+from . import fenetres, indicators, publications
 from .models import FigureFenetre
 from .periode import Perimetre, Periode, mois_courant
 from .selectors import sans_jit
@@ -40,7 +40,8 @@ def preparer(mois: dt.date | None = None) -> int:
     computed = 0
     for periode in periods:  # one transaction per period: the refresh's lock is held briefly
         with sans_jit():
-            if (secret[0], periode.type, periode.debut, secret[1]) not in there:
+            refused = getattr(publications, "refus", lambda _periode: None)(periode)  # no people tables
+            if not refused and (secret[0], periode.type, periode.debut, secret[1]) not in there:
                 fenetres.decisions(periode)
                 computed += 1
             for perimetre in scopes:
