@@ -6,7 +6,7 @@ from core.dates import parse_datetime_param
 from core.models import User
 from core.permissions import roles_with
 from core.text_guard import FreeTextGuard
-from usagers.models import Usager
+from usagers.picker import UsagerPickerField
 
 from .enums import CanalRappel, CanalReservation, Priorite, SourcePassage, StatutRendezVous
 from .models import Absence, Disponibilite, EcranSalle, Fermeture, Motif, PlageOuverture
@@ -29,25 +29,10 @@ class MediateurChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.email
 
 
-class UsagerReferenceMixin:
-    """Optional pseudonymous reference of a visitor of the current MDS (e.g. MAL-7F3K)."""
-
-    def clean_reference(self):
-        reference = (self.cleaned_data.get("reference") or "").strip().upper()
-        if not reference:
-            self.usager = None
-            return ""
-        self.usager = Usager.objects.for_mds(self.mds).not_anonymized().filter(reference=reference).first()
-        if self.usager is None:
-            raise forms.ValidationError("Aucun usager de cette MDS n'a cette référence.")
-        return reference
-
-
-class ArriveeForm(UsagerReferenceMixin, forms.Form):
+class ArriveeForm(forms.Form):
     prenom_ou_initiales = forms.CharField(
         label="Prénom ou initiales (facultatif)", max_length=40, required=False, validators=[FreeTextGuard(40)]
     )
-    reference = forms.CharField(label="Référence usager (facultatif)", max_length=16, required=False)
     motif = forms.ModelChoiceField(label="Motif de la visite", queryset=Motif.objects.none(), required=False)
     source = forms.ChoiceField(
         label="Comment la personne est venue",
@@ -62,9 +47,14 @@ class ArriveeForm(UsagerReferenceMixin, forms.Form):
     def __init__(self, *args, mds, **kwargs):
         super().__init__(*args, **kwargs)
         self.mds = mds
-        self.usager = None
+        self.fields["usager"] = UsagerPickerField(mds=mds, label="Fiche usager (facultatif)")
+        self.order_fields(["prenom_ou_initiales", "usager"])
         self.fields["motif"].queryset = Motif.objects.for_mds(mds).filter(actif=True)
         self.fields["motif"].empty_label = "Non précisé"
+
+    @property
+    def usager(self):
+        return self.cleaned_data.get("usager") if hasattr(self, "cleaned_data") else None
 
 
 class CreneauForm(forms.Form):
@@ -94,17 +84,17 @@ def parse_start(value: str):
     return start
 
 
-class RendezVousForm(UsagerReferenceMixin, forms.Form):
-    """Step 2 of a booking (POST): the slot and who comes."""
+class RendezVousForm(forms.Form):
+    """Step 2 of a booking (POST): the slot and who comes (a visitor chosen with the picker, or a
+    first name / initials)."""
 
     motif = forms.ModelChoiceField(label="Motif", queryset=Motif.objects.none(), widget=forms.HiddenInput)
     mediateur = MediateurChoiceField(
         label="Médiateur·rice", queryset=User.objects.none(), required=False, widget=forms.HiddenInput
     )
     debut = forms.CharField(label="Créneau", max_length=40)
-    reference = forms.CharField(label="Référence usager (facultatif)", max_length=16, required=False)
     prenom_ou_initiales = forms.CharField(
-        label="Prénom ou initiales", max_length=40, required=False, validators=[FreeTextGuard(40)]
+        label="Prénom ou initiales (sans fiche)", max_length=40, required=False, validators=[FreeTextGuard(40)]
     )
     telephone = forms.CharField(
         label="Téléphone portable pour le rappel (facultatif)",
@@ -120,9 +110,13 @@ class RendezVousForm(UsagerReferenceMixin, forms.Form):
     def __init__(self, *args, mds, **kwargs):
         super().__init__(*args, **kwargs)
         self.mds = mds
-        self.usager = None
+        self.fields["usager"] = UsagerPickerField(mds=mds, label="Personne (fiche usager)")
         self.fields["motif"].queryset = Motif.objects.for_mds(mds).filter(actif=True)
         self.fields["mediateur"].queryset = mediators_of(mds)
+
+    @property
+    def usager(self):
+        return self.cleaned_data.get("usager") if hasattr(self, "cleaned_data") else None
 
     def clean_debut(self):
         return parse_start(self.cleaned_data.get("debut"))

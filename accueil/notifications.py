@@ -24,7 +24,7 @@ from notifications import services as outbox
 from notifications.contacts import contact_for, opted_out
 from notifications.content import place_context
 from notifications.enums import Channel
-from notifications.timing import at_hour, reglages
+from notifications.timing import at_hour, next_allowed, reglages
 
 from .enums import CanalRappel, CanalReservation, StatutRendezVous
 
@@ -103,7 +103,13 @@ def _link(rdv) -> str:
 
 
 def appointment_plan(
-    *, mds, debut: datetime, now: datetime, by_visitor_at_kiosk: bool = False, channel: str = Channel.SMS
+    *,
+    mds,
+    debut: datetime,
+    now: datetime,
+    by_visitor_at_kiosk: bool = False,
+    channel: str = Channel.SMS,
+    confirmation_sent: bool = False,
 ) -> dict[str, datetime]:
     """{kind: send_at} for an appointment booked at ``now`` starting at ``debut``.
 
@@ -112,7 +118,11 @@ def appointment_plan(
     - J-2 reminder two days before at the MDS's daytime hour (default 10:00), if still ahead;
       when the confirmation is skipped and that hour is already past, the reminder goes at once;
     - same-day reminder at the MDS's morning hour (default 08:00) if enabled, still ahead, and at
-      least one hour before the appointment.
+      least one hour before the appointment;
+    - one message, not two, when they fall together: a reminder due the same day as the
+      confirmation actually goes out (an evening SMS booking waits for 08:00, the quiet hours) is
+      dropped — the confirmation, with the date and time, is that reminder. ``confirmation_sent``
+      (a move after the confirmation went out: it is not sent again) keeps every reminder.
     """
     settings = reglages(mds)
     plan: dict[str, datetime] = {}
@@ -129,6 +139,11 @@ def appointment_plan(
         same_day = at_hour(local_day, settings.heure_rappel_jour)
         if now < same_day <= debut - timedelta(hours=1):
             plan[Kind.RAPPEL_RDV_JOUR] = same_day
+    if Kind.CONFIRMATION_RDV in plan and not confirmation_sent:
+        confirmed_on = next_allowed(channel, now).astimezone(PARIS).date()
+        for reminder in (Kind.RAPPEL_RDV_J2, Kind.RAPPEL_RDV_JOUR):
+            if reminder in plan and plan[reminder].astimezone(PARIS).date() == confirmed_on:
+                del plan[reminder]
     return plan
 
 
@@ -184,7 +199,14 @@ def plan_appointment_messages(
         outbox.cancel_messages(obj=obj, kinds=APPOINTMENT_KINDS, reason="pas de contact ou refus des messages")
         return []
     channel, recipient = contact
-    plan = appointment_plan(mds=mds, debut=debut, now=now, by_visitor_at_kiosk=by_visitor_at_kiosk, channel=channel)
+    plan = appointment_plan(
+        mds=mds,
+        debut=debut,
+        now=now,
+        by_visitor_at_kiosk=by_visitor_at_kiosk,
+        channel=channel,
+        confirmation_sent=outbox.already_sent(obj=obj, kind=Kind.CONFIRMATION_RDV, channel=channel),
+    )
     outbox.cancel_messages(
         obj=obj, kinds=[k for k in APPOINTMENT_KINDS if k not in plan], reason="hors du nouveau plan"
     )

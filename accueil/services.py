@@ -5,12 +5,14 @@ locks that MDS's ``Agenda`` row (``SELECT … FOR UPDATE``) inside ``transaction
 re-reads the bookings of the day and checks capacity before inserting. Two concurrent bookings of
 the same desk are therefore serialized by PostgreSQL; the second one sees the first."""
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import closures
 from core.dates import PARIS
 from core.text_guard import guard_free_text
 from usagers.services import record_contact
@@ -467,20 +469,29 @@ def appointments_hit_by_closure(*, mds, date_debut, date_fin):
     )
 
 
+@dataclass(frozen=True)
+class ClosureResult:
+    fermeture: Fermeture
+    cancelled: list  # appointments cancelled by the MDS
+    cancelled_elsewhere: list  # [{"impact", "rows"}] from the peers (core.closures: atelier séances…)
+
+
 @transaction.atomic
-def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: bool, user=None) -> tuple:
+def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: bool, user=None) -> ClosureResult:
     """Add a closure; with ``cancel_appointments`` the appointments of those days are cancelled by
-    the MDS, each visitor told through the outbox (cancellation notice). Returns (closure, cancelled)."""
+    the MDS, each visitor told through the outbox (cancellation notice), and so is every booking
+    the peer apps registered in ``core.closures`` (atelier séances, their registrants told)."""
     if date_debut < timezone.localdate():
         raise BookingError("Une fermeture ne peut pas commencer dans le passé.")
     fermeture = Fermeture(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
     fermeture.full_clean()
     fermeture.save()
-    cancelled = []
+    cancelled, elsewhere = [], []
     if cancel_appointments:
         hit = appointments_hit_by_closure(mds=mds, date_debut=date_debut, date_fin=date_fin).select_for_update(
             of=("self",)
         )
         for rdv in hit:
             cancelled.append(cancel_appointment(rendez_vous=rdv, user=user))
-    return fermeture, cancelled
+        elsewhere = closures.cancel_all(mds=mds, date_debut=date_debut, date_fin=date_fin, user=user)
+    return ClosureResult(fermeture=fermeture, cancelled=cancelled, cancelled_elsewhere=elsewhere)

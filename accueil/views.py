@@ -15,10 +15,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import closures
 from core.dates import PARIS, parse_date_param
 from core.input_guard import is_id
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers import picker
 from usagers.models import Usager
 
 from . import selectors, services
@@ -85,6 +87,14 @@ def file(request):
 @require_POST
 @mds_required
 def arrivee(request):
+    visitors = scoped(Usager, request).not_anonymized()
+    found = picker.searched(request, visitors)
+    if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+        form = ArriveeForm(initial=request.POST.dict(), mds=request.mds)
+        chosen = request.POST.get("usager", "")
+        current = visitors.filter(pk=chosen).first() if is_id(chosen) else None
+        context = {**_queue_context(request, form=form), "picker": found, "usager_courant": current}
+        return render(request, "accueil/file.html", context)
     form = ArriveeForm(request.POST, mds=request.mds)
     if form.is_valid():
         try:
@@ -256,7 +266,7 @@ def rdv_nouveau(request):
         mds=mds,
         initial={"date": timezone.localdate()},
     )
-    booking_form = None
+    booking_form = current = found = None
     days = []
     motif = mediateur = None
     if creneau_form.is_bound and creneau_form.is_valid():
@@ -268,12 +278,16 @@ def rdv_nouveau(request):
             "mediateur": mediateur.pk if mediateur else None,
             "canal": _default_channel(request.user),
         }
-        usager_pk = request.GET.get("usager")
+        visitors = Usager.objects.for_mds(mds).not_anonymized()
+        usager_pk = request.POST.get("usager") if request.method == "POST" else request.GET.get("usager")
         if usager_pk and is_id(usager_pk):
-            usager = Usager.objects.for_mds(mds).filter(pk=usager_pk).first()
-            if usager:
-                initial["reference"] = usager.reference
-        if request.method == "POST":
+            current = visitors.filter(pk=usager_pk).first()
+            if current:
+                initial["usager"] = current.pk
+        found = picker.searched(request, visitors)
+        if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+            booking_form = RendezVousForm(initial={**initial, **request.POST.dict()}, mds=mds)
+        elif request.method == "POST":
             booking_form = RendezVousForm(request.POST, mds=mds)
             if booking_form.is_valid():
                 data = booking_form.cleaned_data
@@ -312,6 +326,8 @@ def rdv_nouveau(request):
             "motif": motif,
             "mediateur": mediateur,
             "chosen": chosen,
+            "current": current,
+            "picker": found,
             "next_week": (creneau_form.cleaned_data["date"] + timedelta(days=7)) if motif else None,
         },
     )
@@ -442,39 +458,45 @@ SETTINGS_KINDS = {
 }
 
 
+def _closure_summary(appointments, elsewhere) -> str:
+    """« 2 rendez-vous, 1 séance d'atelier (3 personnes inscrites ou en attente) »."""
+    parts = [f"{len(appointments)} rendez-vous"] if appointments else []
+    return ", ".join(parts + [found["impact"].summary(found["rows"]) for found in elsewhere])
+
+
 def _ajouter_fermeture(request, form):
-    """A closure over days with bookings asks once: cancel them (visitors told) or keep them."""
+    """A closure over days with bookings (appointments, and the peers' — atelier séances) asks once:
+    cancel them all (people told) or keep them."""
     data = form.cleaned_data
-    hit = list(
-        services.appointments_hit_by_closure(mds=request.mds, date_debut=data["date_debut"], date_fin=data["date_fin"])
-    )
+    days = {"mds": request.mds, "date_debut": data["date_debut"], "date_fin": data["date_fin"]}
+    hit = list(services.appointments_hit_by_closure(**days))
+    elsewhere = closures.hits_of(**days)
     choice = request.POST.get("rendez_vous", "")
-    if hit and choice not in ("annuler", "garder"):
+    if (hit or elsewhere) and choice not in ("annuler", "garder"):
         return render(
             request,
             "accueil/fermeture_confirmer.html",
-            {"page_title": "Fermeture : rendez-vous concernés", "form": form, "rendez_vous": hit},
+            {
+                "page_title": "Fermeture : réservations concernées",
+                "form": form,
+                "rendez_vous": hit,
+                "ailleurs": elsewhere,
+            },
         )
     try:
-        _, cancelled = services.add_closure(
-            mds=request.mds,
-            date_debut=data["date_debut"],
-            date_fin=data["date_fin"],
-            libelle=data.get("libelle", ""),
-            cancel_appointments=choice == "annuler",
-            user=request.user,
+        result = services.add_closure(
+            **days, libelle=data.get("libelle", ""), cancel_appointments=choice == "annuler", user=request.user
         )
     except (services.BookingError, ValidationError) as error:
         messages.error(request, str(error) if isinstance(error, services.BookingError) else " ".join(error.messages))
         return redirect(reverse("accueil:parametres") + "#fermeture")
-    if cancelled:
-        messages.success(
-            request,
-            f"Fermeture ajoutée ; {len(cancelled)} rendez-vous annulé{'s' if len(cancelled) > 1 else ''}, "
-            "les personnes joignables sont prévenues.",
+    done = _closure_summary(result.cancelled, result.cancelled_elsewhere)
+    if done:
+        messages.success(request, f"Fermeture ajoutée ; annulés : {done} ; les personnes joignables sont prévenues.")
+    elif hit or elsewhere:
+        messages.warning(
+            request, f"Fermeture ajoutée ; restent prévus ces jours-là : {_closure_summary(hit, elsewhere)}."
         )
-    elif hit:
-        messages.warning(request, f"Fermeture ajoutée ; {len(hit)} rendez-vous restent prévus ces jours-là.")
     else:
         messages.success(request, "Fermeture ajoutée.")
     return redirect(reverse("accueil:parametres") + "#fermeture")

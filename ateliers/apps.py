@@ -20,6 +20,9 @@ class AteliersConfig(AppConfig):
         )
         register_exporter(export_usager)
 
-        from . import notifications
+        from core.closures import register_impact
+
+        from . import closures, notifications
 
         notifications.register()
+        register_impact(closures.IMPACT)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from core.text_guard import FreeTextGuard
 from usagers.enums import TrancheAge
+from usagers.picker import UsagerPickerField
 
 from .enums import Equipement, MotifAnnulation, Thematique
 from .models import Atelier, Fermeture
@@ -93,16 +94,13 @@ class SeanceForm(forms.Form):
         required=False,
         help_text="Vide : celui de l'atelier.",
     )
-    usager_reference = forms.CharField(
-        label="Référence de l'usager (atelier individuel)",
-        max_length=16,
-        required=False,
-        help_text="Facultatif, ex. MAL-7F3K : la personne est inscrite à toutes les séances de la série.",
-    )
 
     def __init__(self, *args, ateliers, animateurs, usagers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.usagers = usagers
+        if usagers is not None:
+            # Atelier individuel: the person is registered on every séance of the series.
+            self.fields["usager"] = UsagerPickerField(queryset=usagers, label="Personne (atelier individuel)")
         self.fields["atelier"].queryset = ateliers
         self.fields["animateur"].queryset = animateurs
         self.fields["frequence"].choices = [(k, dict(self.fields["frequence"].choices)[k]) for k in FREQUENCES]
@@ -129,15 +127,9 @@ class SeanceForm(forms.Form):
             minimum = minimum or atelier.minimum_participants
             if atelier.format == "collectif" and minimum > capacite:
                 self.add_error("minimum_participants", "Le minimum ne peut pas dépasser la capacité.")
-        reference = (data.get("usager_reference") or "").strip().upper()
-        data["usager"] = None
-        if reference:
-            if atelier and atelier.format != "individuel":
-                self.add_error("usager_reference", "Seul un atelier individuel se planifie pour une personne.")
-            elif self.usagers is not None:
-                data["usager"] = self.usagers.filter(reference=reference).first()
-                if data["usager"] is None:
-                    self.add_error("usager_reference", "Aucun usager de cette MDS n'a cette référence.")
+        data.setdefault("usager", None)
+        if data["usager"] is not None and atelier and atelier.format != "individuel":
+            self.add_error("usager", "Seul un atelier individuel se planifie pour une personne.")
         return data
 
 

@@ -16,6 +16,7 @@ from core.models import User
 from core.pagination import paginate
 from core.permissions import can, require, roles_with
 from core.scoping import get_scoped_or_404, mds_required, scoped
+from usagers import picker
 from usagers import selectors as usagers_selectors
 from usagers import services as usagers_services
 from usagers.models import Usager
@@ -162,14 +163,17 @@ def seance_nouvelle(request):
     initial = {"animateur": request.user.pk if can(request.user, "ateliers.animateur_propose") else None}
     if is_id(request.GET.get("atelier", "")):
         initial["atelier"] = int(request.GET["atelier"])
+    usagers = scoped(Usager, request).not_anonymized()
+    found = picker.searched(request, usagers)
     form = SeanceForm(
-        request.POST or None,
+        None if found is not None else request.POST or None,  # a no-JS search re-renders, saves nothing
         ateliers=ateliers,
         animateurs=_animateurs(request),
-        usagers=scoped(Usager, request).not_anonymized(),
-        initial=initial,
+        usagers=usagers,
+        initial={**initial, **request.POST.dict()} if found is not None else initial,
     )
-    if request.method == "POST" and form.is_valid():
+    current = usagers.filter(pk=request.POST["usager"]).first() if is_id(request.POST.get("usager", "")) else None
+    if found is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             plan = services.planifier_seances(
@@ -197,7 +201,11 @@ def seance_nouvelle(request):
             if plan.seances:
                 return redirect("ateliers:seance", pk=plan.seances[0].pk)
             return redirect("ateliers:calendrier")
-    return render(request, "ateliers/seance_form.html", {"page_title": "Planifier une séance", "form": form})
+    return render(
+        request,
+        "ateliers/seance_form.html",
+        {"page_title": "Planifier une séance", "form": form, "picker": found, "usager_courant": current},
+    )
 
 
 # --- Séance page and registrations ----------------------------------------------------------------

@@ -19,7 +19,6 @@ urlpatterns = [
     path("accompagnements/<int:pk>/corriger/", views.corriger, name="corriger"),
     path("accompagnements/<int:pk>/modifier/", views.modifier, name="modifier"),
     path("accompagnements/<int:pk>/rattacher/", views.rattacher, name="rattacher"),
-    path("usagers/choix/", views.usagers_choix, name="usagers_choix"),
     path("accompagnements/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("revue/", views.revue, name="revue"),
     path("revue/<int:pk>/vu/", views.revue_acquitter, name="revue_acquitter"),

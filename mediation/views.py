@@ -17,6 +17,7 @@ from core.input_guard import is_id
 from core.pagination import paginate
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, has_mds, mds_required, no_mds_response, scoped
+from usagers import picker
 from usagers.models import Usager
 from usagers.selectors import search as search_usagers
 from usagers.services import create_usager
@@ -322,6 +323,7 @@ def detail(request, pk):
             "recap": recap.recapitulatif(accompagnement),
             "envoi": notifications.envoi_recapitulatif(accompagnement),
             "peut_saisir": can(request.user, "mediation.log"),
+            "picker": picker.searched(request, scoped(Usager, request)) if accompagnement.usager_id is None else None,
         },
     )
 
@@ -460,23 +462,6 @@ def modifier(request, pk):
 
 
 @login_required
-@require_GET
-def usagers_choix(request):
-    """Search-as-you-type visitor picker (reference, first letters of a name, phone): a list of
-    radio buttons named ``name`` (8 at most), rendered into any form that chooses a visitor."""
-    if not (can(request.user, "usagers.view") and request.mds is not None):
-        raise PermissionDenied
-    q = request.GET.get("q", "").strip()[:60]
-    name = request.GET.get("name", "usager")
-    name = name if name.isidentifier() else "usager"
-    found = []
-    if len(q) >= 2:
-        qs = search_usagers(Usager.objects.for_request(request).not_anonymized(), q)
-        found = list(qs.order_by("nom", "prenom", "reference")[:8])
-    return render(request, "mediation/_usager_choix.html", {"found": found, "q": q, "name": name})
-
-
-@login_required
 @require("mediation.log")
 @require_POST
 def rattacher(request, pk):
@@ -496,6 +481,10 @@ def rattacher(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("mediation:detail", pk=acc.pk)
+    elif picker.SEARCH_BUTTON in request.POST:
+        # The no-JS search: the detail page again with the records found (rendered here, not
+        # redirected, so that what was typed — a name, a phone — never lands in a URL).
+        return detail(request, pk=acc.pk)
     else:
         pk_usager = request.POST.get("usager", "")
         usager = (
@@ -642,10 +631,14 @@ def orientation_nouvelle(request):
     if is_id(request.GET.get("usager", "")):
         courant = get_object_or_404(usagers, pk=request.GET["usager"])
         initial["usager"] = courant.pk
-    form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
+    found = picker.searched(request, usagers)
+    if found is not None:  # the no-JS « Chercher »: the same form again, with the records found
+        form = OrientationForm(initial={**initial, **request.POST.dict()}, mds=request.mds, usagers=usagers)
+    else:
+        form = OrientationForm(request.POST or None, initial=initial, mds=request.mds, usagers=usagers)
     if request.method == "POST" and is_id(request.POST.get("usager", "")):
         courant = usagers.filter(pk=request.POST["usager"]).first()
-    if request.method == "POST" and form.is_valid():
+    if found is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.orienter(mds=request.mds, emetteur=request.user, **data)
@@ -657,7 +650,7 @@ def orientation_nouvelle(request):
     return render(
         request,
         "mediation/orientation_form.html",
-        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant},
+        {"page_title": "Nouvelle orientation", "form": form, "usager_courant": courant, "picker": found},
     )
 
 

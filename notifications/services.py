@@ -98,6 +98,16 @@ def schedule_for_usager(
     )
 
 
+def already_sent(*, obj, kind: str, channel: str) -> bool:
+    """Has that message about ``obj`` gone out (or is it going out now)? Planning it again would not
+    send it a second time (``schedule_message`` leaves such a row alone)."""
+    return (
+        Message.objects.filter(**_object_filter(obj), kind=kind, channel=channel)
+        .exclude(status__in=REPLANNABLE)
+        .exists()
+    )
+
+
 def cancel_messages(*, obj, kinds=None, reason: str = "") -> int:
     """Cancel the planned messages about ``obj`` (all kinds, or ``kinds``). Sent ones stay."""
     rows = Message.objects.filter(**_object_filter(obj), status=Status.PLANIFIE)

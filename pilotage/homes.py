@@ -54,8 +54,16 @@ def alertes_mds(mds) -> dict:
         debut__date__gte=OuterRef("date_debut"),
         debut__date__lte=OuterRef("date_fin"),
     )
+    sessions = Seance.objects.filter(
+        mds=OuterRef("mds"),
+        statut=StatutSeance.PLANIFIEE,
+        debut__date__gte=OuterRef("date_debut"),
+        debut__date__lte=OuterRef("date_fin"),
+    )
     fermetures = list(
-        Fermeture.objects.filter(mds=mds, date_fin__gte=today).filter(Exists(bookings)).order_by("date_debut")[:5]
+        Fermeture.objects.filter(mds=mds, date_fin__gte=today)
+        .filter(Exists(bookings) | Exists(sessions))
+        .order_by("date_debut")[:5]
     )
     rapports = list(
         Rapport.objects.filter(mds=mds, statut=StatutRapport.TERMINE).order_by("-mois").only("mois", "genere_le")[:3]

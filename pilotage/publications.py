@@ -14,18 +14,27 @@ that contains it and the 12 months that end with it. Protecting each table on it
    period shows the cells of that one decision: the row of an MDS on its own dashboard and report,
    the Département's table and totals, the rows of a selection. A selection of MDS has no « Total »
    row in these tables (a subset total would be a new combination of hidden cells).
-2. **Periods are nested**: a quarter counts at least the people of each of its months and at most
-   their sum (likewise the 12 months for its months and its calendar quarters). A longer period
-   masks every cell masked in one of its sub-periods (so a hidden monthly cell is never the
-   difference of published ones) and its own protection takes into account the bounds a reader
-   learns from the published sub-periods (``bornes`` of ``proteger``).
+2. **Fixed calendar windows only** (:func:`refus`): people tables are published for a closed
+   month, a closed calendar quarter and a closed calendar year — never for a rolling 12-month window
+   ending in another month, nor for a period still in progress (its table changes every day). Two
+   published windows are then either disjoint or nested (a *laminar* family: month ⊂ quarter ⊂
+   year), so consecutive 12-month windows, or today's and yesterday's month, can never be differenced.
+3. **Nested periods**: a quarter counts at least the people of each of its months and at most
+   their sum (likewise the year for its months and its quarters). A longer period masks a cell
+   masked in one of its sub-periods unless publishing it tells nothing, judged on published figures
+   only (``_coince``): the hidden sub-cell reads « < 11 », the period's cell is at least 11 and does
+   not exceed the sum of the published cells of every cover holding that sub-period; its own
+   protection takes into account the bounds a reader learns from the published sub-periods
+   (``bornes`` of ``proteger``).
 
 The same inputs always give the same decision (deterministic), whoever asks. The attacker test
-(tests/pilotage/test_publications.py) loads every publication of a month and of the overlapping
-quarter and 12 months and bounds every hidden cell by integer programming."""
+(tests/pilotage/test_publications.py) loads every publication of the closed months, quarters and
+years of the demo data, the totals of every rolling 12-month window between them, and bounds every
+hidden cell by integer programming."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -36,11 +45,11 @@ from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 from usagers.models import Usager
 
 from .models import ResumeActivite
-from .periode import Periode
-from .secrecy import PRIMAIRE, PUBLIE, SEUIL, TableProtegee, proteger
+from .periode import Periode, mois_courant
+from .secrecy import PRIMAIRE, PUBLIE, SECONDAIRE, SEUIL, TableProtegee, proteger
 
-RES = ResumeActivite._meta.db_table
-USA = Usager._meta.db_table
+ACTIVITES = ResumeActivite._meta.db_table
+USAGERS = Usager._meta.db_table
 
 # indicator key → (visitor field, categories)
 ATTRIBUTS = {
@@ -113,7 +122,7 @@ def comptes(periodes: list[Periode], mds_ids) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.k, v.cle, a.mds_id, v.code, COUNT(DISTINCT a.usager_id) FROM (VALUES {values}) AS p(k, d, f) "
-            f"JOIN {RES} a ON a.date >= p.d AND a.date < p.f JOIN {USA} u ON u.id = a.usager_id "
+            f"JOIN {ACTIVITES} a ON a.date >= p.d AND a.date < p.f JOIN {USAGERS} u ON u.id = a.usager_id "
             f"CROSS JOIN LATERAL (VALUES {lateral}) AS v(cle, code) "
             "WHERE a.courante AND a.nature = 'accompagnement' AND a.usager_id IS NOT NULL "
             "AND a.date >= %s AND a.date < %s AND a.mds_id = ANY(%s) GROUP BY 1, 2, 3, 4",
@@ -124,6 +133,45 @@ def comptes(periodes: list[Periode], mds_ids) -> dict:
     for k, cle, mds_id, code, n in rows:
         result[(periodes[k], cle)][(mds_id, code)] = n
     return result
+
+
+def refus(periode: Periode, today: dt.date | None = None) -> str | None:
+    """Why the people tables of ``periode`` are not published (French, for the screen), or None.
+
+    Only fixed calendar windows that are over: a closed month, a closed calendar quarter, a closed
+    calendar year (« 12 mois » ending in December). Any two of them are disjoint or nested, so no
+    publication is the difference of two others (see the module docstring)."""
+    ouvert = periode.jours is not None or periode.fin > mois_courant(today)
+    if periode.type == "12mois" and periode.mois.month != 12:
+        return (
+            "Profil des usagers sur 12 mois : publié seulement pour une année civile terminée (12 mois, mois de "
+            "référence décembre), pour que deux fenêtres de 12 mois qui se chevauchent ne permettent pas de "
+            "recalculer une case masquée en les comparant."
+        )
+    if ouvert:
+        quoi = {"mois": "le mois", "trimestre": "le trimestre", "12mois": "l'année"}[periode.type]
+        return (
+            f"Profil des usagers : publié quand {quoi} est terminé{'e' if periode.type == '12mois' else ''} "
+            "(un tableau qui change chaque jour permettrait, en comparant deux lectures, de recalculer une case "
+            "masquée)."
+        )
+    return None
+
+
+def suggestion(periode: Periode, today: dt.date | None = None) -> Periode | None:
+    """The nearest period whose people tables are published (for a link next to the refusal)."""
+    current = mois_courant(today)
+    if periode.type == "mois":
+        candidate = Periode("mois", min(periode.mois, current - relativedelta(months=1)))
+    elif periode.type == "trimestre":
+        start = periode.debut if periode.fin <= current else periode.debut - relativedelta(months=3)
+        candidate = Periode("trimestre", start + relativedelta(months=2))
+    else:
+        year = periode.mois.year if periode.mois.month >= 6 else periode.mois.year - 1
+        if dt.date(year, 12, 1) >= current:
+            year -= 1
+        candidate = Periode("12mois", dt.date(year, 12, 1))
+    return candidate if refus(candidate, today) is None else None
 
 
 def _label_bounds(cell) -> tuple[float, float]:
@@ -143,21 +191,43 @@ def _covers(periode: Periode, subs: list[Periode]) -> list[list[Periode]]:
     return covers
 
 
-def _decider(periode, cle, counts, decided, mds_ids) -> Decision:
+def _coince(value: int, hidden, sub: Periode, cells: dict, covers) -> bool:
+    """Must a period's cell (true ``value``) be masked because sub-period ``sub`` hides it (``hidden``)?
+
+    A reader knows ``hidden ≤ value`` and ``value ≤`` the sum over every cover of the period. Both
+    tell nothing about the hidden cell when it reads « < 11 » (0…10), the period's value is at
+    least 11, and the value does not exceed the *published* cells of every cover holding ``sub``.
+    The test reads only what a published cell would show, so a reader who knows this rule learns
+    nothing more from a published cell than the cells themselves (a first version looked at the
+    hidden true values, and the attacker test, told the rule, pinned cells)."""
+    if hidden.statut == SECONDAIRE or value < SEUIL:
+        return True
+    return any(value > sum(cells[p].valeur for p in cover if not cells[p].masquee) for cover in covers if sub in cover)
+
+
+def _decider(periode, cle, counts, decided, mds_ids, heritage="marge") -> Decision:
     codes = tuple(code for code, _ in ATTRIBUTS[cle][1])
     matrix = [[counts.get((m, c), 0) for c in codes] for m in mds_ids] or [[0] * len(codes)]
     subs = [decided[(s, cle)] for s in sous_periodes(periode)]
     forcees, bornes = set(), {}
     if subs:
+        extended = [[*row, sum(row)] for row in matrix]
+        extended.append([sum(col) for col in zip(*extended, strict=True)])
         nrows, ncols = len(matrix) + 1, len(codes) + 1
         by_period = dict(zip(sous_periodes(periode), subs, strict=True))
+        covers = _covers(periode, list(by_period))
         for a in range(nrows):
             for b in range(ncols - 1):  # row totals are public
                 cells = {p: d.table.etendue[a][b] for p, d in by_period.items()}
-                if any(c.masquee for c in cells.values()):
-                    forcees.add((a, b))
+                for sub, cell in cells.items():
+                    if (
+                        cell.masquee
+                        and heritage != "aucun"
+                        and (heritage == "union" or _coince(extended[a][b], cell, sub, cells, covers))
+                    ):
+                        forcees.add((a, b))
                 low = max(_label_bounds(c)[0] for c in cells.values())
-                high = min(sum(_label_bounds(cells[p])[1] for p in cover) for cover in _covers(periode, list(cells)))
+                high = min(sum(_label_bounds(cells[p])[1] for p in cover) for cover in covers)
                 bornes[(a, b)] = (low, high)
     table = proteger(matrix, lignes_publiques=True, forcees=forcees, bornes=bornes)
     return Decision(mds_ids=tuple(mds_ids), codes=codes, table=table)
@@ -167,23 +237,33 @@ def mds_du_departement() -> list[int]:
     return list(MDS.objects.filter(active=True).order_by("nom").values_list("pk", flat=True))
 
 
-def decisions(periode: Periode, mds_ids: list[int] | None = None) -> dict[str, Decision]:
-    """{indicator key: Decision} of ``periode`` (and, internally, of every nested sub-period)."""
+def decisions(periode: Periode, mds_ids: list[int] | None = None, *, heritage="marge") -> dict[str, Decision]:
+    """{indicator key: Decision} of ``periode`` (and, internally, of every nested sub-period).
+
+    A period whose people tables are not published (:func:`refus`) gets no decision at all (``{}``):
+    nothing is computed for it, and a people table without a decision publishes nothing
+    (``tableaux.construire``). ``heritage="union"`` is the former rule (a longer period masks
+    every cell masked in a sub-period), kept to measure what the margin test saves; ``"aucun"``
+    (nothing inherited) exists for the attacker test's control, never for a publication."""
+    if refus(periode):
+        return {}
     mds_ids = mds_du_departement() if mds_ids is None else mds_ids
     family = _famille(periode)
     counts = comptes(family, mds_ids)
     decided: dict = {}
     for p in family:
         for cle in ATTRIBUTS:
-            decided[(p, cle)] = _decider(p, cle, counts[(p, cle)], decided, mds_ids)
+            decided[(p, cle)] = _decider(p, cle, counts[(p, cle)], decided, mds_ids, heritage)
     return {cle: decided[(periode, cle)] for cle in ATTRIBUTS}
 
 
-def part_masquee(periode: Periode) -> dict[str, float]:
+def part_masquee(periode: Periode, *, heritage="marge", primaire=False) -> dict[str, float]:
     """Share of inner cells with people (value > 0) that are masked, per attribute: the information
-    loss documented in docs/pilotage.md."""
+    loss documented in docs/pilotage.md. ``primaire``: only the cells of 1 to 10 people (what the
+    threshold alone hides, whatever the secondary choices)."""
     shares = {}
-    for cle, decision in decisions(periode).items():
+    for cle, decision in decisions(periode, heritage=heritage).items():
         cells = [c for row in decision.table.etendue[:-1] for c in row[:-1] if c.valeur > 0]
-        shares[cle] = round(100 * sum(c.masquee for c in cells) / len(cells), 1) if cells else 0.0
+        hidden = [c for c in cells if (c.valeur < SEUIL if primaire else c.masquee)]
+        shares[cle] = round(100 * len(hidden) / len(cells), 1) if cells else 0.0
     return shares

@@ -210,6 +210,11 @@ def proteger(
     values = _extend(counts)
     nrows, ncols = len(values), len(values[0])
     publiques = {(a, ncols - 1) for a in range(nrows)} if lignes_publiques else set()
+    if lignes_publiques:
+        # A row whose public total is 0 (an MDS without activity this period) is known to be all
+        # zeros: masking its cells would hide nothing and leave cells no cycle can protect — the
+        # whole table used to be withheld because of it.
+        publiques |= {(a, b) for a in range(nrows - 1) if values[a][-1] == 0 for b in range(ncols)}
     statuses = [
         [PRIMAIRE if 0 < v < SEUIL and (a, b) not in publiques else PUBLIE for b, v in enumerate(row)]
         for a, row in enumerate(values)

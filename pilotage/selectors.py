@@ -9,10 +9,10 @@ from django.db import connection, transaction
 
 from core.models import MDS
 
-from . import fenetres, indicators
+from . import fenetres, indicators, publications
 from .periode import comparaison
 from .rollup import rafraichir
-from .tableaux import construire
+from .tableaux import construire, construire_refus
 
 
 @dataclass
@@ -29,7 +29,7 @@ class ChiffreCle:
             return ""
         delta = self.valeur - self.precedent
         if self.precedent == 0:
-            return "" if delta == 0 else f"+{delta:g}"
+            return "" if delta == 0 else f"+{delta:g}".replace(".", ",")  # French decimal comma
         pct = round(100 * delta / self.precedent)
         return f"{'+' if pct >= 0 else ''}{pct} %"
 
@@ -95,13 +95,20 @@ def _tableaux(periode, perimetre, cles=None, rafraichi=False) -> list:
         rafraichir()
     noms = noms_mds(perimetre)
     chosen = [i for i in indicators.INDICATEURS if (cles is None or i.cle in cles) and _applicable(i.cle, perimetre)]
+    refus = publications.refus(periode)
+    if refus:  # people tables only for closed calendar windows (docs/pilotage.md, « Secret statistique »)
+        suggestion = publications.suggestion(periode)
+        return [
+            construire_refus(i, refus, suggestion) if i.personnes else construire(i, periode, perimetre, noms)
+            for i in chosen
+        ]
     secret = fenetres.decisions(periode) if any(i.personnes for i in chosen) else {}
     return [construire(i, periode, perimetre, noms, secret.get(i.cle)) for i in chosen]
 
 
 # Dashboard sections (table of contents), in reading order: (anchor, title, indicator keys).
 SECTIONS = [
-    ("par-mds", "Par MDS", ["sources"]),
+    ("par-mds", "Par MDS", ["par_mds"]),
     ("activite", "Activité", ["accompagnements_mois", "usagers", "sources", "mode", "temps", "duree_mediane"]),
     ("accueil", "Accueil et rendez-vous", ["arrivees", "attente", "rdv_statut", "rdv_canal", "rdv_motif", "rappels"]),
     (

@@ -7,14 +7,14 @@ pivots them into a :class:`Tableau`:
 - one MDS (director, mediator): one row per category, one column;
 - several MDS / Département (coordinateur): one row per MDS, one column per category, plus the total.
 
-Tables that count distinct people crossed with a personal attribute go through
-``pilotage.secrecy.proteger`` before anyone sees them (screens, exports, reports)."""
+Tables that count distinct people crossed with a personal attribute are cut from the period's one
+secrecy decision (``pilotage.publications``) before anyone sees them (screens, exports, reports)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .secrecy import LEGENDE, proteger
+from .secrecy import LEGENDE
 
 
 @dataclass
@@ -32,6 +32,8 @@ class Tableau:
     graphique: str = "barres"  # "barres" | "courbe" | ""
     serie_graphique: list[tuple[str, float | None]] = field(default_factory=list)
     vide: bool = False
+    non_publie: str = ""  # people table not published for this period: why (pilotage.publications.refus)
+    suggestion: object = None  # the nearest period where it is (a Periode), for a link
 
     @property
     def legende_secret(self) -> str:
@@ -97,6 +99,48 @@ NOTE_SELECTION = (
 )
 
 
+# The per-MDS key figures of a Département or a selection: (table read, column label). Every one is
+# the « Total » column of a table computed anyway (no extra query).
+SYNTHESE_PAR_MDS = [
+    ("sources", "Accompagnements"),
+    ("usagers", "Usagers distincts"),
+    ("demarches_organisme", "Démarches"),
+    ("temps", "Heures d'activité"),
+    ("arrivees", "Arrivées à l'accueil"),
+    ("rdv_statut", "Rendez-vous"),
+]
+
+
+def synthese_par_mds(tableaux) -> Tableau | None:
+    """« Chiffres clés par MDS »: one row per MDS, the totals of the main tables side by side."""
+    by_key = {t.cle: t for t in tableaux if t.total_colonne and t.lignes}
+    chosen = [(cle, label) for cle, label in SYNTHESE_PAR_MDS if cle in by_key]
+    if not chosen:
+        return None
+    names = [name for name, _ in by_key[chosen[0][0]].lignes]
+    columns = {cle: dict(by_key[cle].lignes) for cle, _ in chosen}
+    lignes = [(name, [columns[cle].get(name, [None])[-1] for cle, _ in chosen]) for name in names]
+    total = [by_key[cle].total[-1] if by_key[cle].total else None for cle, _ in chosen]
+    return Tableau(
+        cle="par_mds", titre="Chiffres clés par MDS", entete_lignes="MDS", colonnes=[label for _, label in chosen],
+        lignes=lignes, total=total, graphique="",
+        note="Mêmes définitions que les tableaux de la page ; le total des usagers distincts compte une seule "
+        "fois une personne venue dans plusieurs MDS.",
+    )  # fmt: skip
+
+
+SANS_DECISION = "Profil des usagers : pas de décision de secret statistique pour cette période, rien n'est publié."
+
+
+def construire_refus(indicateur: Indicateur, message: str, suggestion=None) -> Tableau:
+    """A people table not published for this period: no cell at all, the reason instead."""
+    return Tableau(
+        cle=indicateur.cle, titre=indicateur.titre, entete_lignes=indicateur.entete, colonnes=[], lignes=[],
+        unite=indicateur.unite, note=indicateur.note, personnes=True, graphique="", non_publie=message,
+        suggestion=suggestion,
+    )  # fmt: skip
+
+
 def construire_personnes(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision) -> Tableau:
     """A people table cut from the period's one secrecy decision (``pilotage.publications``): the
     Département's table, the row of one MDS, or the rows of a selection (without a total row)."""
@@ -151,8 +195,11 @@ def construire_personnes(indicateur: Indicateur, periode, perimetre, noms_mds: d
 
 
 def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, str], decision=None) -> Tableau:
-    """Pivot the indicator's rows into a table for the scope (see module docstring)."""
-    if indicateur.personnes and decision is not None:
+    """Pivot the indicator's rows into a table for the scope (see module docstring). A people table
+    is only ever cut from the period's one secrecy decision: without one, nothing is published."""
+    if indicateur.personnes:
+        if decision is None:
+            return construire_refus(indicateur, SANS_DECISION)
         return construire_personnes(indicateur, periode, perimetre, noms_mds, decision)
     raw = [(m, c, _number(v)) for m, c, v in indicateur.fonction(periode, perimetre)]
     categories = indicateur.liste_categories(periode, raw)
@@ -182,19 +229,6 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
         names = [noms_mds[pk] for pk in mds_ids]
         total_row = [total.get(code, empty_value) for code in codes]
         serie = list(zip(labels, total_row, strict=True))
-        if indicateur.personnes:
-            table = proteger(matrix or [[0] * len(codes)])
-            shown = table.publie()
-            lignes = list(zip(names, shown[:-1], strict=False))
-            total_shown = shown[-1]
-            serie = [
-                (label, c.valeur if not c.masquee else None)
-                for label, c in zip(labels, table.etendue[-1], strict=False)
-            ]
-            return Tableau(
-                entete_lignes="MDS", colonnes=labels, lignes=lignes, total=total_shown, total_colonne=True,
-                serie_graphique=serie, **common,
-            )  # fmt: skip
         lignes = [(name, [_format(v, indicateur.unite) for v in row]) for name, row in zip(names, matrix, strict=True)]
         total_values = [_format(v, indicateur.unite) for v in total_row]
         if indicateur.additif:
@@ -207,19 +241,8 @@ def construire(indicateur: Indicateur, periode, perimetre, noms_mds: dict[int, s
 
     values = [total.get(code, empty_value) for code in codes]
     serie = list(zip(labels, values, strict=True))
-    column = [indicateur.unite and f"Valeur ({indicateur.unite})" or "Effectif"]
-    if indicateur.personnes:
-        table = proteger([[v] for v in values] or [[0]])
-        shown = table.publie()
-        lignes = [(label, [row[0]]) for label, row in zip(labels, shown[:-1], strict=True)]
-        serie = [
-            (label, None if row[0].masquee else row[0].valeur)
-            for label, row in zip(labels, table.etendue[:-1], strict=True)
-        ]
-        return Tableau(
-            entete_lignes=indicateur.entete, colonnes=column, lignes=lignes, total=[shown[-1][0]],
-            serie_graphique=serie, **common,
-        )  # fmt: skip
+    # « Effectif » for counts only: a table of measures (rates, medians, hours) says « Valeur ».
+    column = [f"Valeur ({indicateur.unite})" if indicateur.unite else ("Effectif" if indicateur.additif else "Valeur")]
     lignes = [(label, [_format(v, indicateur.unite)]) for label, v in zip(labels, values, strict=True)]
     total_values = [sum(v or 0 for v in values)] if indicateur.additif and not indicateur.tendance else None
     if indicateur.additif and indicateur.tendance:

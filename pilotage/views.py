@@ -19,7 +19,9 @@ from core.pagination import paginate
 from core.permissions import require
 
 from . import charts, exports, selectors, tasks
+from .fraicheur import fraicheur, moment_fr
 from .periode import TYPES, Perimetre, comparaison, periode_depuis
+from .tableaux import SYNTHESE_PAR_MDS, synthese_par_mds
 
 
 def _query(periode, perimetre, **extra) -> str:
@@ -30,7 +32,10 @@ def _query(periode, perimetre, **extra) -> str:
 def _export(request, periode, perimetre):
     cle = request.GET.get("export", "")
     fmt = request.GET.get("format", "csv")
-    tableau = selectors.tableau(cle, periode, perimetre)
+    if cle == "par_mds" and perimetre.plusieurs:
+        tableau = synthese_par_mds(selectors.tableaux(periode, perimetre, cles={c for c, _ in SYNTHESE_PAR_MDS}))
+    else:
+        tableau = selectors.tableau(cle, periode, perimetre)
     if tableau is None or fmt not in ("csv", "xlsx"):
         raise Http404("Tableau inconnu.")
     contexte = f"{perimetre.libelle} — {periode.libelle}"
@@ -50,16 +55,22 @@ def _dashboard(request, perimetre, *, titre, url_name, erreurs=(), choix_mds=Non
     if request.GET.get("export"):
         return _export(request, periode, perimetre)
     chiffres, tableaux = selectors.tableau_de_bord(periode, perimetre)
+    synthese = synthese_par_mds(tableaux) if perimetre.plusieurs else None
+    tableaux = [synthese, *tableaux] if synthese else tableaux
     blocs = [
         {
             "tableau": t,
             "svg": charts.graphique(t, f"graphique-{t.cle}"),
             "query": _query(periode, perimetre, export=t.cle),
+            "lien_publie": _query(t.suggestion, perimetre) if t.suggestion else "",
         }
         for t in tableaux
     ]
     sections = selectors.sections(blocs, par_mds_d_abord=perimetre.plusieurs)
+    calcule_le, sources = fraicheur(perimetre)
     context = {
+        "calcule_le_texte": moment_fr(calcule_le),
+        "sources": sources,
         "page_title": titre,
         "titre": titre,
         "periode": periode,

@@ -1,5 +1,5 @@
 """Hostile input never gives a 500: every URL of the project is requested with hostile query and
-form values (NUL bytes, invalid UTF-8, 1 MB strings, negative and huge integers, years 1 and 9999,
+form values (NUL bytes, invalid UTF-8, 1 MB strings, negative and huge integers, Unicode digits, years 1 and 9999,
 wrong types), anonymously and as staff of several roles. Each answer must be a page, a redirect,
 400, 403, 404, 405 or 429 — never a server error.
 
@@ -31,6 +31,7 @@ HOSTILE = [
     ("1MB", MB),
     ("negative", "-1"),
     ("huge", "99999999999999999999999999"),
+    ("unicode-digits", "²٣"),  # digits to str.isdigit, not to int()
     ("year-1", "0001-01-01"),
     ("year-9999", "9999-12-31"),
     ("wrong-type", ["[]", "{'a': 1}"]),
@@ -146,7 +147,7 @@ def test_every_url_answers_hostile_input_without_a_server_error(mds_a, make_user
     users.append(make_user(Role.COORDINATEUR, mds=None))
     sessions = [  # every hostile value for the widest role; the most common ones for the others
         (users[0], everything),
-        (users[1], {"nul", "huge", "year-9999"}),
+        (users[1], {"nul", "huge", "year-9999", "unicode-digits"}),  # the desk's forms (ateliers, mediation)
         (users[2], {"nul"}),
         (users[3], {"year-1"}),
         (None, {"nul"}),

@@ -1,6 +1,9 @@
 """Communes of the Bouches-du-Rhône (13) with their INSEE code, shipped as data
 (``data/communes_13.csv``: the 119 communes, 13001–13119, and Marseille's arrondissements,
-13201–13216). The visitor form offers them by name; the record stores the code."""
+13201–13216). The visitor form offers them by name; the record stores the code.
+
+Source: the Insee « Code officiel géographique » 2026 (rows of département 13, types COM and ARM,
+column LIBELLE), checked on 2 December 2026 — see docs/usagers.md « Communes »."""
 
 import csv
 from functools import cache

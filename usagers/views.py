@@ -8,13 +8,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.pagination import paginate
 from core.permissions import can, require
 from core.scoping import get_scoped_or_404, mds_required, scoped
 
-from . import hooks, rights, selectors, services
+from . import hooks, picker, rights, selectors, services
 from .enums import Equipement, OperationJournal
 from .forms import JournalFilterForm, UsagerForm
 from .journal import log_access
@@ -40,6 +40,20 @@ def liste(request):
             "page_title": "Usagers",
         },
     )
+
+
+@login_required
+@require("usagers.view")
+@require_GET
+@mds_required
+def choix(request):
+    """The picker's results as you type: radio buttons named ``name`` (8 at most), for any form
+    that chooses a visitor (usagers/_picker.html)."""
+    name = request.GET.get("name", "usager")
+    name = name if name.isidentifier() else "usager"
+    q = request.GET.get(f"{name}_q", request.GET.get("q", "")).strip()[:60]
+    found = picker.find(scoped(Usager, request), q)
+    return render(request, "usagers/_picker_choix.html", {"found": found, "q": q, "name": name})
 
 
 @login_required

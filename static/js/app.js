@@ -21,4 +21,19 @@
       toggle.closest(".main-nav").classList.toggle("open", open);
     }
   });
+  // Visitor picker: its « Chercher » button (the search without JavaScript) is the first submit of
+  // the form, so Enter would pick it. With JavaScript, Enter in the picker's box searches at once
+  // (htmx, the "search" event) and Enter elsewhere submits with the form's main button.
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || field.tagName !== "INPUT" || !field.form) { return; }
+    if (field.type === "submit" || field.type === "button" || !field.form.querySelector("[data-picker-query]")) { return; }
+    event.preventDefault();
+    if (field.hasAttribute("data-picker-query")) {
+      if (window.htmx) { window.htmx.trigger(field, "search"); }
+      return;
+    }
+    var main = field.form.querySelector("[data-submit-principal]");
+    if (main) { field.form.requestSubmit(main); }
+  });
 })();

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -86,6 +87,63 @@ def test_closure_kept_bookings_and_past_closure_refused(desk, make_user, client_
     assert response.status_code == 200
     assert "ne peut pas commencer dans le passé" in response.content.decode()
     assert Fermeture.objects.count() == 1
+
+
+def test_closure_lists_and_cancels_the_atelier_seances_of_those_days(desk, make_user, client_for):
+    """One confirmation for appointments and séances; registrants and waitlist told by the outbox."""
+    from ateliers import services as ateliers_services
+    from ateliers.enums import MotifAnnulation, StatutSeance
+    from ateliers.notifications import Kind
+    from tests.ateliers.factories import SeanceFactory
+    from tests.usagers.factories import UsagerFactory
+
+    mds, (m1, _), motif = desk
+    day = next_open_day()
+    rdv = book_appointment(mds=mds, motif=motif, start=at(day, 10), mediateur=m1, channel="accueil")
+    seance = SeanceFactory(atelier__mds=mds, atelier__titre="Premiers pas", debut=at(day, 14), capacite=1)
+    other_day = SeanceFactory(atelier__mds=mds, debut=at(next_open_day(day), 14))
+    elsewhere = SeanceFactory(debut=at(day, 14))  # another MDS, same day: untouched
+    people = [UsagerFactory(mds=mds, canal_contact="sms", telephone="+33612345678") for _ in range(2)]
+    registered, waiting = (ateliers_services.inscrire(seance_id=seance.pk, usager_id=u.pk) for u in people)
+    client = client_for(make_user(Role.DIRECTEUR))
+
+    html = unescape(client.post(PARAMS, closure(day)).content.decode())
+    assert "Fermeture : réservations concernées" in html and "Premiers pas" in html
+    assert "Séances d'ateliers prévues ces jours-là" in html
+    response = client.post(PARAMS, closure(day, rendez_vous="annuler"), follow=True)
+    assert "annulés : 1 rendez-vous, 1 séance d'atelier (2 personnes inscrites ou en attente)" in unescape(
+        response.content.decode()
+    )
+    seance.refresh_from_db()
+    assert (seance.statut, seance.motif_annulation) == (StatutSeance.ANNULEE, MotifAnnulation.FERMETURE)
+    for untouched in (other_day, elsewhere):
+        untouched.refresh_from_db()
+        assert untouched.statut == StatutSeance.PLANIFIEE
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRendezVous.ANNULE
+    for inscription in (registered, waiting):
+        assert Message.objects.filter(kind=Kind.ATELIER_ANNULE, object_id=inscription.pk).count() == 1
+
+
+def test_closure_with_only_seances_kept(desk, make_user, client_for):
+    from ateliers.enums import StatutSeance
+    from tests.ateliers.factories import SeanceFactory
+
+    mds, _, _ = desk
+    day = next_open_day()
+    seance = SeanceFactory(atelier__mds=mds, debut=at(day, 9))
+    client = client_for(make_user(Role.DIRECTEUR))
+    assert "Fermeture : réservations concernées" in client.post(PARAMS, closure(day)).content.decode()
+    assert not Fermeture.objects.exists()
+    response = client.post(PARAMS, closure(day, rendez_vous="garder"), follow=True)
+    assert (
+        "restent prévus ces jours-là : 1 séance d&#x27;atelier (0 personne inscrite ou en attente)"
+        in response.content.decode()
+    )
+    seance.refresh_from_db()
+    assert seance.statut == StatutSeance.PLANIFIEE and Fermeture.objects.count() == 1
+    # The director's home keeps it in the alerts while the séance is still planned.
+    assert "séances d'ateliers sont encore prévus ces jours-là" in unescape(client.get("/").content.decode())
 
 
 DATE_VALUE = re.compile(r'<input[^>]*type="date"[^>]*>')

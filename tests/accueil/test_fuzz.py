@@ -59,9 +59,13 @@ def test_fuzz_arrival_form(desk):
             form_kwargs={"mds": mds},
             motif=st.one_of(st.none(), st.just(motif.pk), st.integers(-5, 10**6)),
             prenom_ou_initiales=nasty_text,
-            reference=nasty_text,
+            usager=st.one_of(st.none(), st.integers(-5, 10**6)),
         ),
-        extra=st.dictionaries(st.sampled_from(["source", "priorites", "motif"]), st.text(max_size=20), max_size=2),
+        extra=st.dictionaries(
+            st.sampled_from(["source", "priorites", "motif", "chercher_usager", "usager_q"]),
+            st.one_of(st.text(max_size=20), st.just("usager")),
+            max_size=3,
+        ),
     )
     def run(form, extra):
         data = form_data(form)
@@ -108,7 +112,7 @@ def test_fuzz_booking_form(desk):
             motif=st.one_of(st.just(motif.pk), st.integers(-5, 10**6), st.none()),
             mediateur=st.one_of(st.none(), st.sampled_from([m.pk for m in mediators]), st.integers(-1, 10**6)),
             debut=st.one_of(st.sampled_from(slots), st.text(max_size=40), st.just(far), st.just("2020-01-01T10:00")),
-            reference=nasty_text,
+            usager=st.one_of(st.none(), st.integers(-5, 10**6)),
             prenom_ou_initiales=nasty_text,
             telephone=st.one_of(st.text(max_size=20), st.sampled_from(["06 12 34 56 78", "+33 6 00", "0000"])),
         ),

@@ -122,12 +122,13 @@ def test_booking_flow_from_the_desk(desk, make_user, client_for):
     html = page.content.decode()
     start = at(day, 10)
     assert start.isoformat() in html and usager.reference in html
+    assert f'name="usager" id="choix-usager-courant" value="{usager.pk}" checked' in html
     data = {
         "motif": motif.pk,
         "date": day.isoformat(),
         "mediateur": m1.pk,
         "debut": start.isoformat(),
-        "reference": usager.reference,
+        "usager": usager.pk,
         "prenom_ou_initiales": "",
         "telephone": "06 12 34 56 78",
         "rappel": "sms",

@@ -82,7 +82,7 @@ def test_fuzz_atelier_form(setup, data):
             "frequence": st.one_of(junk, st.sampled_from(["unique", "hebdomadaire", "quinzaine"])),
             "jusqu_au": st.one_of(junk, st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(str)),
             "salle": junk,
-            "usager_reference": junk,
+            "usager": junk,
             "capacite": st.one_of(junk, st.integers(-2, 120).map(str)),
             "minimum_participants": st.one_of(junk, st.integers(-2, 120).map(str)),
             "atelier": st.sampled_from(["atelier", "autre", "junk"]),

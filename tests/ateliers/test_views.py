@@ -266,13 +266,20 @@ def test_plan_an_individual_series_for_one_visitor(mds_a, mds_b, mediateur, clie
         "duree_minutes": "60",
         "frequence": "quinzaine",
         "jusqu_au": "2026-10-06",
-        "usager_reference": UsagerFactory(mds=mds_b).reference,  # another MDS: refused
+        "usager": UsagerFactory(mds=mds_b).pk,  # another MDS: refused
     }
     client = client_for(mediateur)
     response = client.post(reverse("ateliers:seance_nouvelle"), data)
-    assert "Aucun usager de cette MDS" in response.content.decode()
+    assert "Choisissez la fiche de la personne dans la liste proposée." in response.content.decode()
     assert not Seance.objects.exists()
-    data["usager_reference"] = usager.reference.lower()
+    # Without JavaScript, « Chercher » finds the record and plans nothing yet.
+    usager.recherche = "amina kaci"
+    usager.save(update_fields=["recherche"])
+    searched = client.post(
+        reverse("ateliers:seance_nouvelle"), {**data, "chercher_usager": "usager", "usager_q": "kaci"}
+    )
+    assert f'value="{usager.pk}"' in searched.content.decode() and not Seance.objects.exists()
+    data["usager"] = usager.pk
     client.post(reverse("ateliers:seance_nouvelle"), data)
     assert Seance.objects.count() == 3
     assert Inscription.objects.filter(usager=usager, statut="inscrit").count() == 3

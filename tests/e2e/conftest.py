@@ -1,7 +1,11 @@
 """Browser tests: Debian's Chromium driven by Playwright, axe-core for accessibility.
 
 Without Chromium the tests skip with a reason on a developer's machine; in CI (CI=true) a missing
-browser is a failure. Screenshots go to test-artifacts/screenshots/ (git-ignored) for review."""
+browser is a failure. Screenshots go to test-artifacts/screenshots/ (git-ignored) for review.
+
+Every browser context a test opens (the `page` fixture's, or one made with `browser.new_context`)
+is watched for Content-Security-Policy violations — the page's `securitypolicyviolation` events and
+the console's « Refused to … » lines: any violation fails the test that caused it."""
 
 import os
 import shutil
@@ -26,6 +30,16 @@ CHROMIUM_ARGS = [
 ]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# Violations seen during the running test, from every context it opened (reset before each test).
+CSP_VIOLATIONS = []
+# Runs in every document before its own scripts: reports the browser's own violation events.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.effectiveDirective} bloqué : ${event.blockedURI || "inline"}`
+    + ` (${event.sourceFile || document.location.pathname}:${event.lineNumber})`);
+});
+"""
+
 
 def chromium_path():
     return shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,6 +49,40 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def is_csp_message(text):
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
+def guard_csp(context):
+    """Record the context's CSP violations in CSP_VIOLATIONS, with the page's path."""
+    context.expose_binding(
+        "__cspViolation", lambda source, text: CSP_VIOLATIONS.append(f"{source['frame'].url} : {text}")
+    )
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if is_csp_message(message.text):
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'} : {message.text}")
+
+    context.on("console", on_console)
+    return context
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    CSP_VIOLATIONS.clear()  # what fixtures load (a page opened at setup) counts for this test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if CSP_VIOLATIONS and "/e2e/" in str(item.fspath):
+        seen = list(dict.fromkeys(CSP_VIOLATIONS))
+        CSP_VIOLATIONS.clear()
+        pytest.fail("Violations de la CSP dans le navigateur :\n" + "\n".join(seen), pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +96,9 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+        # Same call, same result: the context only comes back already watched.
+        browser.new_context = lambda *args, **kwargs: guard_csp(new_context(*args, **kwargs))
         yield browser
         browser.close()
 

@@ -90,7 +90,7 @@ def test_closure_over_bookings_in_the_browser(page, login, axe, mds_a, make_user
     page.get_by_role("heading", name="Fermeture : 2 rendez-vous concernés").wait_for()
     axe(page, "fermeture-confirmer")
     page.get_by_role("button", name="Ajouter la fermeture et annuler ces rendez-vous").click()
-    page.get_by_text("2 rendez-vous annulés").wait_for()
+    page.get_by_text("annulés : 2 rendez-vous").wait_for()
     assert set(RendezVous.objects.values_list("statut", flat=True)) == {StatutRendezVous.ANNULE}
     assert page.csp_violations == []
 

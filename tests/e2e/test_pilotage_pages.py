@@ -78,9 +78,12 @@ def test_dashboard_v2_summary_sections_french_months_and_print(page, login, axe,
     from tests.e2e.conftest import SCREENSHOTS
 
     call_command("seed_demo", "--quiet-accounts", stdout=__import__("io").StringIO())
+    from django.db.models import Count
+
     from core.models import MDS
 
-    mds = MDS.objects.filter(active=True).order_by("nom").first()
+    # The busiest MDS (a fixture's MDS without activity would make an empty page to look at).
+    mds = MDS.objects.filter(active=True).annotate(n=Count("usagers")).order_by("-n", "nom").first()
     login(page, make_user(role, mds=mds if role == Role.DIRECTEUR else None))
     page.goto(f"{url}?periode=12mois")
     headings = page.locator("h2").all_inner_texts()
@@ -108,3 +111,54 @@ def test_dashboard_v2_summary_sections_french_months_and_print(page, login, axe,
     pages = _pdf_pages(pdf)
     print(f"{name}: {pages} pages imprimées")
     assert 1 <= pages <= 4, pages
+
+
+def test_departement_dashboard_per_mds_first_summary_sections_and_print(page, login, axe, make_user):
+    """The Département on the demo data, last closed month: the summary, then the per-MDS table (one
+    row per active MDS and the total) before every other section, the freshness of every source, the
+    people tables published; axe clean; printed on at most 4 A4 pages (screenshots for review)."""
+    import io
+
+    from dateutil.relativedelta import relativedelta
+
+    from core.models import MDS
+    from pilotage.periode import mois_courant
+    from tests.e2e.conftest import SCREENSHOTS
+
+    call_command("seed_demo", "--quiet-accounts", stdout=io.StringIO())
+    names = list(MDS.objects.filter(active=True).order_by("nom").values_list("nom", flat=True))
+    month = mois_courant() - relativedelta(months=1)
+    login(page, make_user(Role.COORDINATEUR, mds=None))
+    page.goto(f"/pilotage/departement/?periode=mois&mois={month:%Y-%m}")
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[:2] == ["En résumé", "Sommaire"] and headings[2] == "Par MDS", headings
+    first = page.locator("section.pilotage-section").first
+    assert first.get_attribute("id") == "par-mds"
+    rows = first.locator("table").first.locator("tbody th[scope=row]").all_inner_texts()
+    assert rows == [*names, "Total"], rows
+    toc = page.locator("nav.pilotage-sommaire a").all_inner_texts()
+    assert toc[0] == "Par MDS" and "Profil des usagers" in toc
+    assert page.locator("section#profil table").count() == 4  # published for a closed month
+    totals = page.locator("section#profil table tbody tr:last-child td:last-child").all_inner_texts()
+    assert len(totals) == 4 and all(t.strip().isdigit() for t in totals), totals  # none withheld
+    freshness = page.locator("details.pilotage-fraicheur")
+    assert freshness.locator("summary").inner_text().startswith("Données à jour au")
+    freshness.locator("summary").click()
+    assert freshness.locator("li").count() == 5 and freshness.locator("li").first.is_visible()
+    axe(page, "pilotage-departement-mois")
+    page.emulate_media(media="print")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "pilotage-departement-mois-print.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=False)
+    (SCREENSHOTS / "pilotage-departement-mois.pdf").write_bytes(pdf)
+    pages = _pdf_pages(pdf)
+    print(f"Département, {month:%Y-%m} : {pages} pages imprimées")
+    assert 1 <= pages <= 4, pages
+    # A rolling 12-month window: the people tables say why they are not published, with a link.
+    page.emulate_media(media="screen")
+    page.goto(f"/pilotage/departement/?periode=12mois&mois={month:%Y-%m}")
+    notice = page.locator("section#profil .pilotage-non-publie")
+    assert notice.count() == 1 and "année civile terminée" in notice.inner_text()  # said once, not per table
+    assert page.locator("section#profil table").count() == 0
+    assert notice.get_by_role("link").first.get_attribute("href").startswith("?periode=12mois&mois=")
+    axe(page, "pilotage-departement-12mois")

@@ -122,11 +122,18 @@ def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client
     # The picker finds a record by the first letters of the name, by reference, by phone.
     amina = UsagerFactory(mds=mds_a, prenom="Amina", nom="Kaci", recherche="amina kaci", telephone="+33612345678")
     UsagerFactory(mds=mds_a, prenom="Bruno", nom="Lefort", recherche="bruno lefort")
-    choix = reverse("mediation:usagers_choix")
+    choix = reverse("usagers:choix")
     for q in ("ami", "kac", amina.reference[:6], "06 12 34 56 78"):
         found = client.get(choix, {"q": q}).context["found"]
         assert [u.pk for u in found] == [amina.pk], q
     assert client.get(choix, {"q": "a"}).context["found"] == []
+    # Without JavaScript, « Chercher » shows the records found on the same page, nothing attached,
+    # and what was typed never goes into a URL (rendered, not redirected).
+    rattacher = reverse("mediation:rattacher", kwargs={"pk": acc.pk})
+    searched = client.post(rattacher, {"chercher_usager": "usager", "usager_q": "kac"})
+    assert searched.status_code == 200 and f'value="{amina.pk}"' in searched.content.decode()
+    acc.refresh_from_db()
+    assert acc.usager_id is None
     response = client.post(reverse("mediation:rattacher", kwargs={"pk": acc.pk}), {"usager": amina.pk})
     assert response.status_code == 302
     acc.refresh_from_db()
@@ -141,5 +148,5 @@ def test_walk_in_details_then_attach_or_create_a_record(mds_a, mediateur, client
 
 def test_picker_is_scoped_to_the_mds(mds_a, mds_b, mediateur, client_for):
     UsagerFactory(mds=mds_b, prenom="Amina", nom="Kaci", recherche="amina kaci")
-    found = client_for(mediateur).get(reverse("mediation:usagers_choix"), {"q": "ami"}).context["found"]
+    found = client_for(mediateur).get(reverse("usagers:choix"), {"q": "ami"}).context["found"]
     assert found == []

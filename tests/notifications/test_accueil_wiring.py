@@ -229,3 +229,58 @@ def test_appointment_page_lists_its_messages(desk, client_for, mediateur, sms_fi
     assert "Confirmation de rendez-vous" in html and "Envoyé" in html
     assert "Rappel J-2" in html and "Échec" in html and "appeler la personne" in html
     assert "+33612345678" not in html  # the number is not repeated on the page
+
+
+def _evening_before(day):
+    return at(day - timedelta(days=1), 21)
+
+
+def test_evening_booking_for_tomorrow_sends_one_message_at_eight(desk, fake_brevo):
+    """Booked at 21:00 for tomorrow 10:00: the SMS confirmation waits for 08:00 (quiet hours), the
+    same-day reminder would go at 08:00 too — one message, the confirmation, through the provider."""
+    day = next_open_day(min_days=3)
+    with time_machine.travel(_evening_before(day), tick=False):
+        rdv = book(desk, at(day, 10))
+        assert kinds(rdv) == {Kind.CONFIRMATION_RDV}
+        assert kinds(rdv, Status.ANNULE) == set()  # the reminder was never planned
+        dispatch_due()  # 21:00: postponed, nothing reaches the provider
+    assert fake_brevo.requests == []
+    for moment in (at(day, 8), at(day, 8, 5), at(day, 9, 30)):
+        with time_machine.travel(moment, tick=False):
+            dispatch_due()
+    [sent] = fake_brevo.accepted()
+    assert "confirmé" in sent["body"]["content"] and "10h00" in sent["body"]["content"]
+    assert kinds(rdv, Status.ENVOYE) == {Kind.CONFIRMATION_RDV}
+
+
+def test_afternoon_booking_for_tomorrow_keeps_the_morning_reminder(desk, fake_brevo):
+    """Booked at 15:00 for tomorrow 10:00: confirmation at once, reminder at 08:00 (another day)."""
+    day = next_open_day(min_days=3)
+    with time_machine.travel(at(day - timedelta(days=1), 15), tick=False):
+        rdv = book(desk, at(day, 10))
+        assert kinds(rdv) == {Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_JOUR}
+        dispatch_due()
+    with time_machine.travel(at(day, 8, 1), tick=False):
+        dispatch_due()
+    texts = [m["body"]["content"] for m in fake_brevo.accepted()]
+    assert len(texts) == 2 and "confirmé" in texts[0] and texts[1].startswith("Rappel : vous avez rendez-vous aujourd")
+
+
+def test_morning_booking_two_days_ahead_drops_the_j2_reminder_of_the_same_day(desk):
+    """Booked at 09:00 for the day after tomorrow: J-2 (10:00 today) would follow the confirmation
+    within the hour — dropped; the same-day reminder stays."""
+    day = next_open_day(min_days=4)
+    with time_machine.travel(at(day - timedelta(days=2), 9), tick=False):
+        rdv = book(desk, at(day, 14))
+    assert kinds(rdv) == {Kind.CONFIRMATION_RDV, Kind.RAPPEL_RDV_JOUR}
+
+
+def test_moved_after_the_confirmation_went_out_keeps_the_reminder(desk, fake_brevo):
+    """The confirmation is not sent again after a move: the reminder is then the only message."""
+    day = next_open_day(min_days=5)
+    rdv = book(desk, at(day, 14))
+    daytime_dispatch()
+    assert kinds(rdv, Status.ENVOYE) == {Kind.CONFIRMATION_RDV}
+    with time_machine.travel(_evening_before(day), tick=False):
+        reschedule_appointment(rendez_vous=rdv, start=at(day, 11))
+    assert kinds(rdv) == {Kind.RAPPEL_RDV_JOUR}

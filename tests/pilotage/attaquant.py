@@ -92,6 +92,67 @@ class Attaquant:
                         coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
                     self.rows.append((coefs, -np.inf, 0))
 
+    def liens(self, family, names, categories):
+        """What overlapping windows imply for distinct people, whatever their shape: a window counts at
+        least the people of every published window inside it, and at most the sum over any cover of
+        it by published windows — its calendar quarters and remaining months, or any other window
+        overlapping it plus the months left over (how two consecutive 12-month windows are
+        differenced: W(nov.) ≤ W(oct.) + novembre)."""
+        months = {frozenset(p.mois_liste()): p for p in family if p.type == "mois"}
+        spans = {p: frozenset(p.mois_liste()) for p in family}
+
+        def month_of(m):
+            return months.get(frozenset([m]))
+
+        for period in family:
+            inside = spans[period]
+            subs = [q for q in family if q != period and spans[q] < inside]
+            covers = []
+            quarters = [q for q in subs if q.type == "trimestre"]
+            overlapping = [[q] for q in family if q != period and spans[q] & inside and q.type != "mois"]
+            for core in [[], *([quarters] if quarters else []), *overlapping]:
+                covered = frozenset().union(*(spans[q] for q in core)) if core else frozenset()
+                rest = [month_of(m) for m in inside - covered]
+                if all(rest) and (core or rest):
+                    covers.append(core + rest)
+            for name, c in itertools.product(names, categories):
+                big = self.var(period, name, c)
+                for sub in subs:
+                    self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
+                for cover in covers:
+                    coefs = {big: 1}
+                    for sub in cover:
+                        coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
+                    self.rows.append((coefs, -np.inf, 0))
+
+    def regle_des_marges(self, family, names, categories):
+        """Published cells of a period whose sub-period hides the same cell, that the margin rule
+        (``publications._coince``) could not have published from what is published: a reader who
+        knows the rule would learn something from them. Returns them (none expected)."""
+        from pilotage.publications import _covers
+
+        wrong = []
+        hidden = (MASQUE_PRIMAIRE, MASQUE_SECONDAIRE)
+        for period in family:
+            subs = [s for s in sous_periodes(period) if s in family]
+            covers = _covers(period, subs) if subs else []
+            for label, c in itertools.product([*names, "Département"], categories):
+                value = self.shown.get((period, label, c))
+                if not isinstance(value, int):
+                    continue
+                for sub in subs:
+                    shown = self.shown.get((sub, label, c))
+                    if shown not in hidden:
+                        continue
+                    published = [
+                        sum(v for p in cover if isinstance(v := self.shown.get((p, label, c)), int))
+                        for cover in covers
+                        if sub in cover
+                    ]
+                    if shown == MASQUE_SECONDAIRE or value < 11 or any(value > total for total in published):
+                        wrong.append((period, label, c, sub))
+        return wrong
+
     def epingles(self):
         """Hidden cells an attacker pins to one value. Two feasible tables where a cell differs prove
         it is not pinned: first a few tables pushing every undecided cell up then down together, then

@@ -169,3 +169,16 @@ def test_negative_or_ragged_input_refused():
         proteger([[1, -2]])
     with pytest.raises(ValueError):
         proteger([[1, 2], [3]])
+
+
+def test_an_mds_without_activity_does_not_withhold_the_departement_table():
+    """A row whose public total is 0 (an active MDS with no visitor this month) is all zeros for
+    everyone: its cells stay published, and the other rows are protected as usual. Masking those
+    zeros left cells no cycle could protect and the whole Département table was withheld."""
+    table = proteger([[0, 0, 0], [22, 19, 0], [24, 50, 0], [27, 30, 3]], lignes_publiques=True)
+    assert not table.retenue
+    assert [c.affichage for c in table.etendue[0]] == [0, 0, 0, 0]
+    for a, row in enumerate(table.etendue):
+        for b, cell in enumerate(row):
+            if cell.masquee:
+                assert alternative(table, a, b)[a][b] != cell.valeur
