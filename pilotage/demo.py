@@ -109,6 +109,8 @@ def copy_rows(model, rows: list[dict]) -> int:
 # Every table the bulk seed writes with COPY: all of them are ANALYZEd at the end (the planner's
 # statistics would otherwise describe empty tables — visitor pages were 5× slower without it).
 REMPLIES: set[str] = set()
+# Filled by the rollup after the load (summaries of the journal, monthly rollup).
+DERIVEES = ("pilotage_resumeactivite", "pilotage_resumedemarche", "pilotage_agregatmois")
 
 
 def fraction_demandee(context: dict) -> float:
@@ -224,9 +226,9 @@ def seed_departement(context: dict) -> None:
             cursor.execute(f'ANALYZE "{table}"')
     rafraichir()
     with connection.cursor() as cursor:
-        for table in ("pilotage_resumeactivite", "pilotage_resumedemarche"):
+        for table in DERIVEES:
             cursor.execute(f'ANALYZE "{table}"')
-    tables += ["pilotage_resumeactivite", "pilotage_resumedemarche"]
+    tables += list(DERIVEES)
     if out:
         out.write(f"  ANALYZE : {', '.join(tables)}")
     if out:

@@ -11,6 +11,11 @@ entries only: not superseded, not cancelled — docs/mediation.md), reception's 
 passages, the ateliers' statistics selectors, visitor records for the profile bands. No Python loop
 over records: the database aggregates; Python reshapes a few dozen rows.
 
+Stores: for whole months and a set of MDS, the additive indicators read the monthly rollup
+(``pilotage.agregats``), and the visitor-level ones of a closed period are read as stored
+(``pilotage.fenetres``); the live query below each of them is the reference (and what is computed
+inside ``agregats.en_direct()``): the figures are identical.
+
 Definitions are in docs/pilotage.md (and in the methodology page of the monthly report)."""
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from mediation.models import Demarche, JournalActivite, JournalDemarche, Journal
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 from usagers.models import Usager
 
+from . import agregats, fenetres
 from .models import ResumeActivite, ResumeDemarche
 from .periode import libelle_mois
 from .tableaux import Indicateur
@@ -124,11 +130,15 @@ def mois_de(periode):
 
 def accompagnements_par_mois(periode, perimetre):
     window = periode.douze_mois()
+    if agregats.lisible(window, perimetre):
+        return agregats.lire("source", window, perimetre, categorie="to_char(mois, 'YYYY-MM')")
     acts, params = courantes(window, perimetre)
     return grouper(f"SELECT mds_id, to_char(date, 'YYYY-MM') AS categorie FROM ({acts}) a", params)
 
 
 def accompagnements_par_source(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.lire("source", periode, perimetre)
     acts, params = courantes(periode, perimetre)
     return grouper(f"SELECT mds_id, source AS categorie FROM ({acts}) a", params)
 
@@ -137,6 +147,10 @@ MODES = [("sans_rdv", "Sans rendez-vous"), ("rdv", "Sur rendez-vous")]
 
 
 def accompagnements_par_mode(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.lire(
+            "source", periode, perimetre, categorie="CASE WHEN categorie = 'rendez_vous' THEN 'rdv' ELSE 'sans_rdv' END"
+        )
     acts, params = courantes(periode, perimetre)
     return grouper(
         f"SELECT mds_id, CASE WHEN source = 'rendez_vous' THEN 'rdv' ELSE 'sans_rdv' END AS categorie FROM ({acts}) a",
@@ -148,6 +162,10 @@ VISITEURS = [("nouveaux", "Nouveaux usagers"), ("revenus", "Usagers déjà accom
 
 
 def usagers_nouveaux_revenus(periode, perimetre):
+    return fenetres.lignes("usagers", periode, perimetre, lambda: _usagers_nouveaux_revenus(periode, perimetre))
+
+
+def _usagers_nouveaux_revenus(periode, perimetre):
     """Distinct identified visitors accompanied in the period; "new" = first current accompaniment
     ever (any MDS, any mediator) inside the period, i.e. no current accompaniment before it (one
     indexed probe per visitor on ``(usager_id, date)`` instead of each visitor's whole history)."""
@@ -271,10 +289,21 @@ def taux_remise_rappels(periode, perimetre):
 
 def _demarches(periode, perimetre, colonne, extra=""):
     """Démarches of the period's current accompaniments, from the démarche rollup (alias ``d``)."""
+    if agregats.lisible(periode, perimetre):
+        dimension = DIMENSIONS_DEMARCHES[colonne]
+        return agregats.lire(dimension, periode, perimetre, filtre="AND categorie <> ''" if extra else "")
     conditions, params = _conditions(periode, perimetre, (Nature.ACCOMPAGNEMENT,), None, alias="d")
     condition = " AND ".join(["d.courante", *conditions])
     extra = extra.replace("WHERE", "AND")
     return grouper(f"SELECT d.mds_id, {colonne} AS categorie FROM {RDM} d WHERE {condition} {extra}", params)
+
+
+DIMENSIONS_DEMARCHES = {
+    "d.organisme_code": "organisme",
+    "d.demarche_code": "demarche",
+    "d.resultat": "resultat",
+    "d.oriente_vers": "orientation",
+}
 
 
 def demarches_par_organisme(periode, perimetre):
@@ -324,6 +353,8 @@ def _etapes(periode, perimetre):
 
 
 def postures_parts(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.parts("posture", periode, perimetre)
     query, params = _etapes(periode, perimetre)
     return sql(
         "SELECT mds_id, categorie, ROUND(100.0 * n / NULLIF(SUM(n) OVER (PARTITION BY g, mds_id), 0), 1) FROM ("
@@ -334,6 +365,8 @@ def postures_parts(periode, perimetre):
 
 
 def postures_nombre(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.lire("posture", periode, perimetre)
     query, params = _etapes(periode, perimetre)
     return grouper(f"SELECT mds_id, categorie, n AS x FROM ({query}) q", params, "SUM(x)")
 
@@ -346,6 +379,10 @@ PROGRESSION = [
 
 
 def progression_autonomie(periode, perimetre):
+    return fenetres.lignes("progression", periode, perimetre, lambda: _progression_autonomie(periode, perimetre))
+
+
+def _progression_autonomie(periode, perimetre):
     """For visitors seen in the period with ≥ 2 accompaniments that have steps (up to the end of the
     period): mean share of autonomous steps (faire faire + laisser faire) at their first
     accompaniment ever and at their last one of the period.
@@ -379,6 +416,8 @@ NATURES_TEMPS = Nature.choices
 
 
 def heures_par_nature(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.lire("minutes", periode, perimetre, valeur="ROUND(SUM(valeur) / 60.0, 1)")
     acts, params = courantes(periode, perimetre, natures=Nature.values)
     return grouper(
         f"SELECT mds_id, nature AS categorie, duree_minutes AS x FROM ({acts}) a", params, "ROUND(SUM(x) / 60.0, 1)"
@@ -386,6 +425,8 @@ def heures_par_nature(periode, perimetre):
 
 
 def duree_mediane_par_nature(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.mediane(periode, perimetre, Nature.values)
     acts, params = courantes(periode, perimetre, natures=Nature.values)
     return grouper(
         f"SELECT mds_id, nature AS categorie, duree_minutes AS x FROM ({acts}) a",
@@ -461,6 +502,9 @@ def capacite(periode, perimetre):
     against hours of individual accompaniment logged."""
     where, params = portee(perimetre, "p.mds_id")
     acts, aparams = courantes(periode, perimetre)
+    acc = f"SELECT mds_id, SUM(duree_minutes) / 60.0 AS h FROM ({acts}) a GROUP BY mds_id"
+    if agregats.lisible(periode, perimetre):
+        acc, aparams = agregats.heures_accompagnement(periode, perimetre)
     return sql(
         "WITH jours AS (SELECT d::date AS jour FROM generate_series(%s::date, %s::date - 1, '1 day') AS d "
         "WHERE NOT (d::date = ANY(%s::date[]))), "
@@ -468,7 +512,7 @@ def capacite(periode, perimetre):
         f"FROM jours j JOIN {PLA} p ON p.jour = EXTRACT(ISODOW FROM j.jour)::int - 1 WHERE {where} "
         f"AND NOT EXISTS (SELECT 1 FROM {FER} f WHERE f.mds_id = p.mds_id AND j.jour BETWEEN f.date_debut "
         "AND f.date_fin) GROUP BY p.mds_id), "
-        f"acc AS (SELECT mds_id, SUM(duree_minutes) / 60.0 AS h FROM ({acts}) a GROUP BY mds_id), "
+        f"acc AS ({acc}), "
         "m AS (SELECT COALESCE(ouv.mds_id, acc.mds_id) AS mds_id, COALESCE(ouv.h, 0) AS o, COALESCE(acc.h, 0) AS h "
         "FROM ouv FULL OUTER JOIN acc ON acc.mds_id = ouv.mds_id), "
         "s AS (SELECT mds_id, SUM(o) AS o, SUM(h) AS h FROM m GROUP BY GROUPING SETS ((mds_id), ())) "
@@ -568,32 +612,51 @@ def par_cle() -> dict[str, Indicateur]:
 # --- Key figures (one number for the scope, compared with the previous period) ----------------------
 
 
-def _scalaire(query, params):
-    value = sql(query, params)[0][0]
+def _nombre(value):
     return float(value) if hasattr(value, "as_integer_ratio") and not isinstance(value, int) else value
 
 
+def _scalaire(query, params):
+    return _nombre(sql(query, params)[0][0])
+
+
 def nb_accompagnements(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.scalaire("source", periode, perimetre, "COALESCE(SUM(valeur), 0)::bigint")
     acts, params = courantes(periode, perimetre)
     return _scalaire(f"SELECT COUNT(*) FROM ({acts}) a", params)
 
 
 def nb_usagers(periode, perimetre):
     acts, params = courantes(periode, perimetre)
-    return _scalaire(f"SELECT COUNT(DISTINCT usager_id) FROM ({acts}) a", params)
+    return fenetres.nombre(
+        "nb_usagers", periode, perimetre, lambda: _scalaire(f"SELECT COUNT(DISTINCT usager_id) FROM ({acts}) a", params)
+    )
 
 
 def nb_demarches(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return agregats.scalaire("demarches", periode, perimetre, "COALESCE(SUM(valeur), 0)::bigint")
     acts, params = courantes(periode, perimetre)
     return _scalaire(f"SELECT COALESCE(SUM(n_demarches), 0) FROM ({acts}) a", params)
 
 
 def heures(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return _nombre(agregats.scalaire("minutes", periode, perimetre, "ROUND(COALESCE(SUM(valeur), 0) / 60.0, 1)"))
     acts, params = courantes(periode, perimetre, natures=Nature.values)
     return _scalaire(f"SELECT ROUND(COALESCE(SUM(duree_minutes), 0) / 60.0, 1) FROM ({acts}) a", params)
 
 
 def part_autonome(periode, perimetre):
+    if agregats.lisible(periode, perimetre):
+        return _nombre(
+            agregats.scalaire(
+                "posture", periode, perimetre,
+                "ROUND(100.0 * SUM(valeur) FILTER (WHERE categorie IN ('faire_faire', 'autonome')) "
+                "/ NULLIF(SUM(valeur), 0), 1)",
+            )
+        )  # fmt: skip
     acts, params = courantes(periode, perimetre)
     return _scalaire(
         "SELECT ROUND(100.0 * SUM(n_faire_faire + n_autonome) "

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.models import MDS, MDSScopedQuerySet
 from mediation.models import JournalActivite
@@ -211,3 +212,52 @@ class ResumeDemarche(models.Model):
 
     def __str__(self):
         return f"Démarche {self.demarche_id}"
+
+
+class AgregatMois(models.Model):
+    """Additive figures of the session log per (MDS, month, dimension, category): counts of
+    accompaniments by source, démarches by organisme/démarche/résultat/orientation, minutes and the
+    histogram of durations by nature, steps by posture. Kept up to date by ``pilotage.agregats``
+    from the two summary tables (the (MDS, month) groups an entry touches are recomputed), so a
+    quarter or 12 months read 3 or 12 rows per MDS and category. Derived data: can be rebuilt."""
+
+    mds_id = models.BigIntegerField()
+    mois = models.DateField()
+    dimension = models.CharField(max_length=16)
+    categorie = models.CharField(max_length=80)
+    valeur = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "agrégat mensuel (additif)"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "mois", "mds_id", "categorie"], name="agregat_mois_unique")
+        ]
+        indexes = [models.Index(fields=["mds_id", "mois"], name="agregat_mds_mois")]
+
+    def __str__(self):
+        return f"{self.dimension} {self.categorie} {self.mois:%m/%Y}"
+
+
+class FigureFenetre(models.Model):
+    """Visitor-level figures of a CLOSED period (month, calendar quarter, 12 months ending with a
+    month) computed once and stored (``pilotage.fenetres``): distinct visitors, new / returning,
+    autonomy progression per scope, and the period's statistical-secrecy decisions. Removed when a
+    late entry lands in a month the period ends after (it is then recomputed). Derived data."""
+
+    cle = models.CharField(max_length=32)
+    type = models.CharField(max_length=10)
+    debut = models.DateField(help_text="Premier jour de la période.")
+    fin = models.DateField(help_text="Premier jour après la période.")
+    perimetre = models.CharField(max_length=200)
+    contenu = models.JSONField()
+    calcule_le = models.DateTimeField(default=timezone.now, help_text="Début du calcul.")
+
+    class Meta:
+        verbose_name = "chiffre stocké d'une période close"
+        constraints = [
+            models.UniqueConstraint(fields=["cle", "type", "debut", "perimetre"], name="figure_fenetre_unique")
+        ]
+        indexes = [models.Index(fields=["fin"], name="figure_fenetre_fin")]
+
+    def __str__(self):
+        return f"{self.cle} {self.type} {self.debut:%m/%Y} {self.perimetre}"

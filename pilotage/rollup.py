@@ -3,7 +3,9 @@
 
 ``rafraichir()`` inserts the activities not yet summarized — ids above the last summarized one, with
 a margin of ``MARGE`` ids below it for entries whose transaction committed late — with their step
-counts, then marks superseded versions as not current (the journal is append-only).
+counts, then marks superseded versions as not current (the journal is append-only), then recomputes
+the (MDS, month) groups of the monthly rollup those rows touch (``pilotage.agregats``) and drops the
+stored figures of closed periods a late entry changes (``pilotage.fenetres``).
 It runs before every dashboard, report and export (cheap when nothing is new: one indexed MAX), and
 every 5 minutes from beat. Serialized by a transaction-level advisory lock."""
 
@@ -12,6 +14,7 @@ from django.db import connection, transaction
 from core.locks import advisory_lock
 from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 
+from . import agregats, fenetres
 from .models import ResumeActivite, ResumeDemarche
 
 ACT = JournalActivite._meta.db_table
@@ -19,8 +22,16 @@ DEM = JournalDemarche._meta.db_table
 ETA = JournalEtape._meta.db_table
 RES = ResumeActivite._meta.db_table
 RDM = ResumeDemarche._meta.db_table
-LOCK = "pilotage.rollup"
+LOCK = agregats.VERROU
 MARGE = 1000
+_GROUPES = "SELECT mds_id, date_trunc('month', date)::date, COUNT(*) FROM ins GROUP BY 1, 2"
+
+
+def _collect(cursor, groupes: set) -> int:
+    """Add the (MDS, month) groups a statement reported; return how many rows it wrote."""
+    rows = cursor.fetchall()
+    groupes.update((mds_id, mois) for mds_id, mois, _ in rows)
+    return sum(n for _, _, n in rows)
 
 
 @transaction.atomic
@@ -31,10 +42,13 @@ def rafraichir() -> int:
         cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RDM}")
         last_dem = cursor.fetchone()[0]
         cursor.execute(
+            # The summaries' side is bounded too (implied by the join): the planner then reads the
+            # tail of both sides instead of hashing the whole summary table at every request.
             f"SELECT EXISTS (SELECT 1 FROM {ACT} a WHERE a.id > %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id)) OR EXISTS (SELECT 1 FROM {DEM} d "
-            f"WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r WHERE r.demarche_id = d.id))",
-            [last - MARGE, last_dem - MARGE],
+            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id AND r.activite_id > %s)) OR EXISTS (SELECT 1 "
+            f"FROM {DEM} d WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r "
+            "WHERE r.demarche_id = d.id AND r.activite_id > %s))",
+            [last - MARGE, last - MARGE, last_dem - MARGE, last_dem - MARGE],
         )
         if not cursor.fetchone()[0]:
             return 0
@@ -48,9 +62,11 @@ def rafraichir() -> int:
         last = cursor.fetchone()[0]
         cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])
         last_dem = cursor.fetchone()[0]
+        # Each statement reports the (MDS, month) groups it touched: the monthly rollup recomputes them.
+        groupes: set = set()
         cursor.execute(
-            f"INSERT INTO {RES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, duree_minutes, "
-            "courante, n_demarches, n_a_la_place, n_avec, n_faire_faire, n_autonome) "
+            f"WITH ins AS (INSERT INTO {RES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, "
+            "duree_minutes, courante, n_demarches, n_a_la_place, n_avec, n_faire_faire, n_autonome) "
             "SELECT a.id, a.mds_id, a.date, a.nature, a.source, a.usager_id, a.mediateur_id, a.duree_minutes, "
             f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
             "COALESCE(d.n, 0), COALESCE(e.alp, 0), COALESCE(e.avec, 0), COALESCE(e.ff, 0), COALESCE(e.auto, 0) "
@@ -62,24 +78,29 @@ def rafraichir() -> int:
             "COUNT(*) FILTER (WHERE e.posture = 'faire_faire') AS ff, "
             f"COUNT(*) FILTER (WHERE e.posture = 'autonome') AS auto FROM {DEM} d JOIN {ETA} e ON e.demarche_id = d.id "
             "WHERE d.activite_id > %s GROUP BY d.activite_id) e ON e.activite_id = a.id "
-            "WHERE a.id > %s ON CONFLICT (activite_id) DO NOTHING",
+            "WHERE a.id > %s ON CONFLICT (activite_id) DO NOTHING RETURNING mds_id, date) " + _GROUPES,
             [last, last, last],
         )
-        inserted = cursor.rowcount
+        inserted = _collect(cursor, groupes)
         cursor.execute(
-            f"INSERT INTO {RDM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, courante, "
+            f"WITH ins AS (INSERT INTO {RDM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, courante, "
             "organisme_code, demarche_code, resultat, oriente_vers) "
             "SELECT d.id, a.id, a.mds_id, a.mediateur_id, a.date, a.nature, "
             f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
             "d.organisme_code, d.demarche_code, d.resultat, d.oriente_vers "
             f"FROM {DEM} d JOIN {ACT} a ON a.id = d.activite_id WHERE d.activite_id > %s "
-            "ON CONFLICT (demarche_id) DO NOTHING",
+            "ON CONFLICT (demarche_id) DO NOTHING RETURNING mds_id, date) " + _GROUPES,
             [last_dem],
         )
+        _collect(cursor, groupes)
         for table in (RES, RDM):
             cursor.execute(
-                f"UPDATE {table} SET courante = false WHERE courante AND activite_id IN "
-                f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL)",
+                f"WITH ins AS (UPDATE {table} SET courante = false WHERE courante AND activite_id IN "
+                f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL) RETURNING mds_id, date) "
+                + _GROUPES,
                 [min(last, last_dem)],
             )
+            _collect(cursor, groupes)
+        agregats.recalculer(groupes)
+        fenetres.invalider(min((mois for _, mois in groupes), default=None))
     return inserted

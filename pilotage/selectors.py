@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from core.models import MDS
 
-from . import indicators, publications
+from . import fenetres, indicators, publications
 from .periode import comparaison
 from .rollup import rafraichir
 from .tableaux import construire
@@ -95,7 +95,7 @@ def _tableaux(periode, perimetre, cles=None, rafraichi=False) -> list:
         rafraichir()
     noms = noms_mds(perimetre)
     chosen = [i for i in indicators.INDICATEURS if (cles is None or i.cle in cles) and _applicable(i.cle, perimetre)]
-    secret = publications.decisions(periode) if any(i.personnes for i in chosen) else {}
+    secret = fenetres.decisions(periode) if any(i.personnes for i in chosen) else {}
     return [construire(i, periode, perimetre, noms, secret.get(i.cle)) for i in chosen]
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from core.models import MDS
 
-from . import services
+from . import fenetres, preparation, services
 from .models import Declencheur, Rapport
 from .periode import parse_mois
 from .rollup import rafraichir
@@ -30,8 +30,11 @@ PERIODIC_TASKS = [
 
 @shared_task(time_limit=10 * 60, soft_time_limit=9 * 60)
 def rafraichir_resumes() -> int:
-    """Top the rollup up, then regenerate every report a late correction made stale."""
+    """Top the rollup up, then regenerate every report a late correction made stale; keep the stored
+    figures of closed periods true to the visitor records and computed ahead for the last month."""
     count = rafraichir()
+    fenetres.suivre_fiches()
+    preparation.preparer()
     for rapport in services.preparer_perimes():
         produire_rapport.delay_on_commit(rapport.pk, Declencheur.CORRECTION)
     return count

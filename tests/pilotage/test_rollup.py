@@ -43,6 +43,6 @@ def test_bulk_seed_fraction_and_analyze_of_every_filled_table(db):
     demo.seed_departement(context)
     analyzed = out.getvalue().split("ANALYZE : ", 1)[1]
     for table in ("mediation_journalactivite", "mediation_journaletape", "accueil_rendezvous", "accueil_passage",
-                  "usagers_usager", "pilotage_resumeactivite"):  # fmt: skip
+                  "usagers_usager", "pilotage_resumeactivite", "pilotage_agregatmois"):  # fmt: skip
         assert table in analyzed
     assert all(table in analyzed for table in demo.REMPLIES)

@@ -35,6 +35,29 @@ def _user(email, role, mds=None):
     return user
 
 
+def _client(user) -> Client:
+    """A logged-in test client whose session records the TOTP step (as a real sign-in would): the
+    pilotage roles need MFA, and a bare ``force_login`` session is sent to the TOTP page."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    now = time.time()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": totp.pk if totp else None, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
 def _pct(values, q):
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
@@ -84,8 +107,7 @@ class Command(BaseCommand):
             ("Tableau de bord Département (12 mois)", coordinateur, reverse("pilotage:departement"),
              {"periode": "12mois"}),
         ]:  # fmt: skip
-            client = Client()
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client = _client(user)
             params = {**params, "mois": f"{mois:%Y-%m}"}
             for _ in range(2):  # warm-up (connections, template cache)
                 assert client.get(url, params).status_code == 200
