@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from core.models import MDS
 
-from . import fenetres, indicators, publications
+from . import fenetres, indicators
 from .periode import comparaison
 from .rollup import rafraichir
 from .tableaux import construire
