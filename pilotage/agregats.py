@@ -27,9 +27,9 @@ from django.db import connection
 
 from .models import AgregatMois, ResumeActivite, ResumeDemarche
 
-AGG = AgregatMois._meta.db_table
-RES = ResumeActivite._meta.db_table
-RDM = ResumeDemarche._meta.db_table
+AGREGATS = AgregatMois._meta.db_table
+RESUMES = ResumeActivite._meta.db_table
+RESUMES_DEM = ResumeDemarche._meta.db_table
 
 # The lock of the summaries' refresh (``pilotage.rollup``), also taken to store a closed period's
 # figures (``pilotage.fenetres``): a refresh and a computation never interleave.
@@ -124,12 +124,12 @@ def recalculer(groupes: set[tuple[int, dt.date]]) -> None:
     _, where_o, params_o = _selection(ordered, "o", month_column="mois")
     activites = (
         "SELECT a.mds_id, a.nature, a.source, a.duree_minutes, a.n_demarches, a.n_a_la_place, a.n_avec, "
-        f"a.n_faire_faire, a.n_autonome, date_trunc('month', a.date)::date AS m FROM {RES} a {join_a} "
+        f"a.n_faire_faire, a.n_autonome, date_trunc('month', a.date)::date AS m FROM {RESUMES} a {join_a} "
         f"WHERE a.courante AND {where_a}"
     )
     demarches = (
         "SELECT x.mds_id, x.organisme_code, x.demarche_code, x.resultat, x.oriente_vers, "
-        f"date_trunc('month', x.date)::date AS m FROM {RDM} x {join_x} "
+        f"date_trunc('month', x.date)::date AS m FROM {RESUMES_DEM} x {join_x} "
         f"WHERE x.courante AND x.nature = 'accompagnement' AND {where_x}"
     )
     with connection.cursor() as cursor:
@@ -138,10 +138,10 @@ def recalculer(groupes: set[tuple[int, dt.date]]) -> None:
             f"r AS ({activites}), d AS ({demarches}), "
             "nouveau (mds_id, mois, dimension, categorie, valeur) AS "
             f"({_DIMENSIONS_ACTIVITES}{_DIMENSIONS_DEMARCHES}), "
-            f"efface AS (DELETE FROM {AGG} o WHERE {where_o} "
+            f"efface AS (DELETE FROM {AGREGATS} o WHERE {where_o} "
             "AND NOT EXISTS (SELECT 1 FROM nouveau n WHERE n.mds_id = o.mds_id AND n.mois = o.mois "
             "AND n.dimension = o.dimension AND n.categorie = o.categorie)) "
-            f"INSERT INTO {AGG} (mds_id, mois, dimension, categorie, valeur) SELECT * FROM nouveau "
+            f"INSERT INTO {AGREGATS} (mds_id, mois, dimension, categorie, valeur) SELECT * FROM nouveau "
             "ON CONFLICT (dimension, mois, mds_id, categorie) DO UPDATE SET valeur = EXCLUDED.valeur",
             [list(mds_ids), list(months), *params_a, *params_x, *params_o],
         )
@@ -151,12 +151,12 @@ def reconstruire() -> None:
     """Rebuild the whole rollup from the summary tables (after emptying it by hand)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT mds_id, date_trunc('month', date)::date FROM {RES} "
-            f"UNION SELECT DISTINCT mds_id, date_trunc('month', date)::date FROM {RDM}"
+            f"SELECT DISTINCT mds_id, date_trunc('month', date)::date FROM {RESUMES} "
+            f"UNION SELECT DISTINCT mds_id, date_trunc('month', date)::date FROM {RESUMES_DEM}"
         )
         groupes = set(cursor.fetchall())
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AGG}")
+        cursor.execute(f"DELETE FROM {AGREGATS}")
     recalculer(groupes)
 
 
@@ -179,7 +179,7 @@ def lire(dimension, periode, perimetre, *, categorie="categorie", valeur="SUM(va
     """Rows ``(mds_id or None, categorie, valeur)`` per MDS and for the scope, over the period's months."""
     where, params = _portee(perimetre)
     inner = (
-        f"SELECT mds_id, {categorie} AS categorie, valeur, mois FROM {AGG} "
+        f"SELECT mds_id, {categorie} AS categorie, valeur, mois FROM {AGREGATS} "
         f"WHERE dimension = %s AND mois >= %s AND mois < %s AND {where} {filtre}"
     )
     return _sql(
@@ -194,7 +194,7 @@ def parts(dimension, periode, perimetre):
     where, params = _portee(perimetre)
     return _sql(
         "SELECT mds_id, categorie, ROUND(100.0 * n / NULLIF(SUM(n) OVER (PARTITION BY g, mds_id), 0), 1) FROM ("
-        f"SELECT mds_id, categorie, GROUPING(mds_id) AS g, SUM(valeur) AS n FROM {AGG} "
+        f"SELECT mds_id, categorie, GROUPING(mds_id) AS g, SUM(valeur) AS n FROM {AGREGATS} "
         f"WHERE dimension = %s AND mois >= %s AND mois < %s AND {where} "
         "GROUP BY GROUPING SETS ((mds_id, categorie), (categorie))) AS s",
         [dimension, periode.debut, periode.fin, *params],
@@ -206,7 +206,7 @@ def scalaire(dimension, periode, perimetre, expression, categories=None):
     where, params = _portee(perimetre)
     extra, extra_params = ("AND categorie = ANY(%s)", [list(categories)]) if categories else ("", [])
     return _sql(
-        f"SELECT {expression} FROM {AGG} WHERE dimension = %s AND mois >= %s AND mois < %s AND {where} {extra}",
+        f"SELECT {expression} FROM {AGREGATS} WHERE dimension = %s AND mois >= %s AND mois < %s AND {where} {extra}",
         [dimension, periode.debut, periode.fin, *params, *extra_params],
     )[0][0]
 
@@ -215,7 +215,7 @@ def heures_accompagnement(periode, perimetre) -> tuple[str, list]:
     """SQL ``(mds_id, h)``: hours of individual accompaniment per MDS (the capacity indicator)."""
     where, params = _portee(perimetre)
     return (
-        f"SELECT mds_id, SUM(valeur) / 60.0 AS h FROM {AGG} WHERE dimension = 'minutes' "
+        f"SELECT mds_id, SUM(valeur) / 60.0 AS h FROM {AGREGATS} WHERE dimension = 'minutes' "
         f"AND categorie = 'accompagnement' AND mois >= %s AND mois < %s AND {where} GROUP BY mds_id",
         [periode.debut, periode.fin, *params],
     )
@@ -245,7 +245,7 @@ def mediane(periode, perimetre, natures) -> list[tuple]:
     """Median duration per (MDS, nature) and per nature for the scope, from the duration histogram."""
     where, params = _portee(perimetre)
     rows = _sql(
-        f"SELECT mds_id, categorie, SUM(valeur)::bigint FROM {AGG} WHERE dimension = 'duree' AND mois >= %s "
+        f"SELECT mds_id, categorie, SUM(valeur)::bigint FROM {AGREGATS} WHERE dimension = 'duree' AND mois >= %s "
         f"AND mois < %s AND {where} GROUP BY mds_id, categorie",
         [periode.debut, periode.fin, *params],
     )

@@ -43,8 +43,8 @@ from . import agregats, publications, secrecy
 from .models import FigureFenetre, ResumeActivite
 from .periode import Perimetre, Periode, mois_courant
 
-FF = FigureFenetre._meta.db_table
-RES = ResumeActivite._meta.db_table
+FIGURES = FigureFenetre._meta.db_table
+RESUMES = ResumeActivite._meta.db_table
 
 
 def _empreinte_regle() -> str:
@@ -188,7 +188,7 @@ def invalider(mois: dt.date | None) -> int:
     if mois is None or mois >= mois_courant():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FF} WHERE fin > %s", [mois])
+        cursor.execute(f"DELETE FROM {FIGURES} WHERE fin > %s", [mois])
         return cursor.rowcount
 
 
@@ -200,11 +200,11 @@ def suivre_fiches() -> int:
     usa = Usager._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH t AS (SELECT MIN(calcule_le) AS t FROM {FF} WHERE cle LIKE 'secret:%%'), "
+            f"WITH t AS (SELECT MIN(calcule_le) AS t FROM {FIGURES} WHERE cle LIKE 'secret:%%'), "
             f"fiches AS (SELECT u.id, u.updated_at FROM {usa} u, t WHERE u.updated_at >= t.t), "
-            f"vus AS (SELECT DISTINCT f.updated_at, r.date FROM fiches f JOIN {RES} r ON r.usager_id = f.id "
+            f"vus AS (SELECT DISTINCT f.updated_at, r.date FROM fiches f JOIN {RESUMES} r ON r.usager_id = f.id "
             "AND r.courante AND r.nature = 'accompagnement') "
-            f"DELETE FROM {FF} s USING vus WHERE s.cle LIKE 'secret:%%' AND s.calcule_le <= vus.updated_at "
+            f"DELETE FROM {FIGURES} s USING vus WHERE s.cle LIKE 'secret:%%' AND s.calcule_le <= vus.updated_at "
             "AND vus.date >= s.debut AND vus.date < s.fin"
         )
         return cursor.rowcount

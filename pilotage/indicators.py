@@ -37,17 +37,18 @@ from .models import ResumeActivite, ResumeDemarche
 from .periode import libelle_mois
 from .tableaux import Indicateur
 
-ACT = JournalActivite._meta.db_table
-DEM = JournalDemarche._meta.db_table
-ETA = JournalEtape._meta.db_table
-USA = Usager._meta.db_table
-RDV = RendezVous._meta.db_table
-PAS = Passage._meta.db_table
-MOT = Motif._meta.db_table
-PLA = PlageOuverture._meta.db_table
-FER = Fermeture._meta.db_table
-RES = ResumeActivite._meta.db_table
-RDM = ResumeDemarche._meta.db_table
+# Table names for the raw SQL below: the session log, the desk's tables, the pilotage summaries.
+ACTIVITES = JournalActivite._meta.db_table
+DEMARCHES = JournalDemarche._meta.db_table
+ETAPES = JournalEtape._meta.db_table
+USAGERS = Usager._meta.db_table
+RENDEZ_VOUS = RendezVous._meta.db_table
+PASSAGES = Passage._meta.db_table
+MOTIFS = Motif._meta.db_table
+PLAGES = PlageOuverture._meta.db_table
+FERMETURES = Fermeture._meta.db_table
+RESUMES = ResumeActivite._meta.db_table
+RESUMES_DEM = ResumeDemarche._meta.db_table
 AUTONOMES = ("faire_faire", "autonome")
 
 
@@ -109,7 +110,7 @@ def courantes(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,), depuis=No
     return (
         "SELECT a.activite_id AS id, a.mds_id, a.date, a.nature, a.source, a.usager_id, a.mediateur_id, "
         "a.duree_minutes, a.n_demarches, a.n_a_la_place, a.n_avec, a.n_faire_faire, a.n_autonome "
-        f"FROM {RES} a WHERE a.courante AND " + " AND ".join(conditions),
+        f"FROM {RESUMES} a WHERE a.courante AND " + " AND ".join(conditions),
         params,
     )
 
@@ -117,8 +118,12 @@ def courantes(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,), depuis=No
 def courantes_journal(periode, perimetre, *, natures=(Nature.ACCOMPAGNEMENT,)) -> tuple[str, list]:
     """The same activities read straight from the session log (every column; used by the Coop export)."""
     conditions, params = _conditions(periode, perimetre, natures, None)
-    conditions = ["a.annulee = false", f"NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id)", *conditions]
-    return f"SELECT a.* FROM {ACT} a WHERE " + " AND ".join(conditions), params
+    conditions = [
+        "a.annulee = false",
+        f"NOT EXISTS (SELECT 1 FROM {ACTIVITES} b WHERE b.remplace_id = a.id)",
+        *conditions,
+    ]
+    return f"SELECT a.* FROM {ACTIVITES} a WHERE " + " AND ".join(conditions), params
 
 
 def mois_de(periode):
@@ -173,7 +178,7 @@ def _usagers_nouveaux_revenus(periode, perimetre):
     return sql(
         f"WITH p AS ({acts} AND a.usager_id IS NOT NULL), "
         "h AS (SELECT u.usager_id, EXISTS (SELECT 1 FROM "
-        f"{RES} r WHERE r.courante AND r.nature = 'accompagnement' AND r.usager_id = u.usager_id "
+        f"{RESUMES} r WHERE r.courante AND r.nature = 'accompagnement' AND r.usager_id = u.usager_id "
         "AND r.date < %s) AS ancien FROM (SELECT DISTINCT usager_id FROM p) u) "
         "SELECT mds_id, categorie, COUNT(DISTINCT usager_id) FROM ("
         "SELECT p.mds_id, p.usager_id, CASE WHEN h.ancien THEN 'revenus' ELSE 'nouveaux' END AS categorie "
@@ -196,7 +201,7 @@ def attente_sans_rdv(periode, perimetre):
         "SELECT mds_id, COUNT(*) AS n, "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY attente_secondes) / 60.0 AS med, "
         "percentile_cont(0.9) WITHIN GROUP (ORDER BY attente_secondes) / 60.0 AS p90 "
-        f"FROM {PAS} WHERE jour >= %s AND jour < %s AND source <> 'rendez_vous' AND attente_secondes IS NOT NULL "
+        f"FROM {PASSAGES} WHERE jour >= %s AND jour < %s AND source <> 'rendez_vous' AND attente_secondes IS NOT NULL "
         f"AND {where} GROUP BY GROUPING SETS ((mds_id), ())) s "
         "CROSS JOIN LATERAL (VALUES ('passages', s.n::numeric), ('mediane', ROUND(s.med::numeric, 1)), "
         "('p90', ROUND(s.p90::numeric, 1))) AS v(categorie, valeur)",
@@ -211,7 +216,7 @@ def arrivees(periode, perimetre):
     where, params = portee(perimetre)
     return grouper(
         "SELECT mds_id, CASE WHEN source = 'rendez_vous' THEN 'rdv' ELSE 'sans_rdv' END AS categorie "
-        f"FROM {PAS} WHERE jour >= %s AND jour < %s AND {where}",
+        f"FROM {PASSAGES} WHERE jour >= %s AND jour < %s AND {where}",
         [periode.debut, periode.fin, *params],
     )
 
@@ -222,7 +227,7 @@ def arrivees(periode, perimetre):
 def _rdv(periode, perimetre, colonne):
     where, params = portee(perimetre)
     return grouper(
-        f"SELECT mds_id, {colonne} AS categorie FROM {RDV} WHERE debut >= %s AND debut < %s AND {where}",
+        f"SELECT mds_id, {colonne} AS categorie FROM {RENDEZ_VOUS} WHERE debut >= %s AND debut < %s AND {where}",
         [periode.debut_dt, periode.fin_dt, *params],
     )
 
@@ -238,7 +243,7 @@ def rdv_par_canal(periode, perimetre):
 def rdv_par_motif(periode, perimetre):
     where, params = portee(perimetre, "r.mds_id")
     return grouper(
-        f"SELECT r.mds_id, m.libelle AS categorie FROM {RDV} r JOIN {MOT} m ON m.id = r.motif_id "
+        f"SELECT r.mds_id, m.libelle AS categorie FROM {RENDEZ_VOUS} r JOIN {MOTIFS} m ON m.id = r.motif_id "
         f"WHERE r.debut >= %s AND r.debut < %s AND {where}",
         [periode.debut_dt, periode.fin_dt, *params],
     )
@@ -295,7 +300,7 @@ def _demarches(periode, perimetre, colonne, extra=""):
     conditions, params = _conditions(periode, perimetre, (Nature.ACCOMPAGNEMENT,), None, alias="d")
     condition = " AND ".join(["d.courante", *conditions])
     extra = extra.replace("WHERE", "AND")
-    return grouper(f"SELECT d.mds_id, {colonne} AS categorie FROM {RDM} d WHERE {condition} {extra}", params)
+    return grouper(f"SELECT d.mds_id, {colonne} AS categorie FROM {RESUMES_DEM} d WHERE {condition} {extra}", params)
 
 
 DIMENSIONS_DEMARCHES = {
@@ -475,7 +480,7 @@ def _bande(champ):
         acts, params = courantes(periode, perimetre)
         return grouper(
             f"SELECT a.mds_id, u.{champ} AS categorie, a.usager_id AS x FROM ({acts}) a "
-            f"JOIN {USA} u ON u.id = a.usager_id",
+            f"JOIN {USAGERS} u ON u.id = a.usager_id",
             params,
             "COUNT(DISTINCT x)",
         )
@@ -509,8 +514,8 @@ def capacite(periode, perimetre):
         "WITH jours AS (SELECT d::date AS jour FROM generate_series(%s::date, %s::date - 1, '1 day') AS d "
         "WHERE NOT (d::date = ANY(%s::date[]))), "
         "ouv AS (SELECT p.mds_id, SUM(EXTRACT(EPOCH FROM (p.fin - p.debut)) / 3600.0) AS h "
-        f"FROM jours j JOIN {PLA} p ON p.jour = EXTRACT(ISODOW FROM j.jour)::int - 1 WHERE {where} "
-        f"AND NOT EXISTS (SELECT 1 FROM {FER} f WHERE f.mds_id = p.mds_id AND j.jour BETWEEN f.date_debut "
+        f"FROM jours j JOIN {PLAGES} p ON p.jour = EXTRACT(ISODOW FROM j.jour)::int - 1 WHERE {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {FERMETURES} f WHERE f.mds_id = p.mds_id AND j.jour BETWEEN f.date_debut "
         "AND f.date_fin) GROUP BY p.mds_id), "
         f"acc AS ({acc}), "
         "m AS (SELECT COALESCE(ouv.mds_id, acc.mds_id) AS mds_id, COALESCE(ouv.h, 0) AS o, COALESCE(acc.h, 0) AS h "
@@ -669,7 +674,7 @@ def attente_mediane(periode, perimetre):
     where, params = portee(perimetre)
     return _scalaire(
         "SELECT ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY attente_secondes) / 60.0)::numeric, 1) "
-        f"FROM {PAS} WHERE jour >= %s AND jour < %s AND source <> 'rendez_vous' AND attente_secondes IS NOT NULL "
+        f"FROM {PASSAGES} WHERE jour >= %s AND jour < %s AND source <> 'rendez_vous' AND attente_secondes IS NOT NULL "
         f"AND {where}",
         [periode.debut, periode.fin, *params],
     )
@@ -680,7 +685,7 @@ def taux_absence(periode, perimetre):
     return _scalaire(
         "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE statut = 'absent') "
         "/ NULLIF(COUNT(*) FILTER (WHERE statut IN ('absent', 'honore')), 0), 1) "
-        f"FROM {RDV} WHERE debut >= %s AND debut < %s AND {where}",
+        f"FROM {RENDEZ_VOUS} WHERE debut >= %s AND debut < %s AND {where}",
         [periode.debut_dt, periode.fin_dt, *params],
     )
 

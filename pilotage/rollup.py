@@ -17,11 +17,12 @@ from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 from . import agregats, fenetres
 from .models import ResumeActivite, ResumeDemarche
 
-ACT = JournalActivite._meta.db_table
-DEM = JournalDemarche._meta.db_table
-ETA = JournalEtape._meta.db_table
-RES = ResumeActivite._meta.db_table
-RDM = ResumeDemarche._meta.db_table
+# Table names for the raw SQL below: the session log (activities, démarches, steps), its summaries.
+ACTIVITES = JournalActivite._meta.db_table
+DEMARCHES = JournalDemarche._meta.db_table
+ETAPES = JournalEtape._meta.db_table
+RESUMES = ResumeActivite._meta.db_table
+RESUMES_DEM = ResumeDemarche._meta.db_table
 LOCK = agregats.VERROU
 MARGE = 1000
 _GROUPES = "SELECT mds_id, date_trunc('month', date)::date, COUNT(*) FROM ins GROUP BY 1, 2"
@@ -37,16 +38,16 @@ def _collect(cursor, groupes: set) -> int:
 @transaction.atomic
 def rafraichir() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RES}")
+        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RESUMES}")
         last = cursor.fetchone()[0]
-        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RDM}")
+        cursor.execute(f"SELECT COALESCE(MAX(activite_id), 0) FROM {RESUMES_DEM}")
         last_dem = cursor.fetchone()[0]
         cursor.execute(
             # The summaries' side is bounded too (implied by the join): the planner then reads the
             # tail of both sides instead of hashing the whole summary table at every request.
-            f"SELECT EXISTS (SELECT 1 FROM {ACT} a WHERE a.id > %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {RES} r WHERE r.activite_id = a.id AND r.activite_id > %s)) OR EXISTS (SELECT 1 "
-            f"FROM {DEM} d WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RDM} r "
+            f"SELECT EXISTS (SELECT 1 FROM {ACTIVITES} a WHERE a.id > %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {RESUMES} r WHERE r.activite_id = a.id AND r.activite_id > %s)) OR EXISTS (SELECT 1 "
+            f"FROM {DEMARCHES} d WHERE d.activite_id > %s AND NOT EXISTS (SELECT 1 FROM {RESUMES_DEM} r "
             "WHERE r.demarche_id = d.id AND r.activite_id > %s))",
             [last - MARGE, last - MARGE, last_dem - MARGE, last_dem - MARGE],
         )
@@ -58,46 +59,48 @@ def rafraichir() -> int:
         # that re-run each grouped subquery per activity (seen: 15 min instead of seconds).
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RES}", [MARGE])
+        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RESUMES}", [MARGE])
         last = cursor.fetchone()[0]
-        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RDM}", [MARGE])
+        cursor.execute(f"SELECT GREATEST(COALESCE(MAX(activite_id), 0) - %s, 0) FROM {RESUMES_DEM}", [MARGE])
         last_dem = cursor.fetchone()[0]
         # Each statement reports the (MDS, month) groups it touched: the monthly rollup recomputes them.
         groupes: set = set()
         cursor.execute(
-            f"WITH ins AS (INSERT INTO {RES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, "
+            f"WITH ins AS (INSERT INTO {RESUMES} (activite_id, mds_id, date, nature, source, usager_id, mediateur_id, "
             "duree_minutes, courante, n_demarches, n_a_la_place, n_avec, n_faire_faire, n_autonome) "
             "SELECT a.id, a.mds_id, a.date, a.nature, a.source, a.usager_id, a.mediateur_id, a.duree_minutes, "
-            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
+            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACTIVITES} b WHERE b.remplace_id = a.id), "
             "COALESCE(d.n, 0), COALESCE(e.alp, 0), COALESCE(e.avec, 0), COALESCE(e.ff, 0), COALESCE(e.auto, 0) "
-            f"FROM {ACT} a "
-            f"LEFT JOIN (SELECT activite_id, COUNT(*) AS n FROM {DEM} WHERE activite_id > %s GROUP BY activite_id) d "
+            f"FROM {ACTIVITES} a "
+            f"LEFT JOIN (SELECT activite_id, COUNT(*) AS n FROM {DEMARCHES} "
+            "WHERE activite_id > %s GROUP BY activite_id) d "
             "ON d.activite_id = a.id "
             "LEFT JOIN (SELECT d.activite_id, COUNT(*) FILTER (WHERE e.posture = 'a_la_place') AS alp, "
             "COUNT(*) FILTER (WHERE e.posture = 'avec') AS avec, "
             "COUNT(*) FILTER (WHERE e.posture = 'faire_faire') AS ff, "
-            f"COUNT(*) FILTER (WHERE e.posture = 'autonome') AS auto FROM {DEM} d JOIN {ETA} e ON e.demarche_id = d.id "
+            "COUNT(*) FILTER (WHERE e.posture = 'autonome') AS auto "
+            f"FROM {DEMARCHES} d JOIN {ETAPES} e ON e.demarche_id = d.id "
             "WHERE d.activite_id > %s GROUP BY d.activite_id) e ON e.activite_id = a.id "
             "WHERE a.id > %s ON CONFLICT (activite_id) DO NOTHING RETURNING mds_id, date) " + _GROUPES,
             [last, last, last],
         )
         inserted = _collect(cursor, groupes)
         cursor.execute(
-            f"WITH ins AS (INSERT INTO {RDM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, courante, "
-            "organisme_code, demarche_code, resultat, oriente_vers) "
+            f"WITH ins AS (INSERT INTO {RESUMES_DEM} (demarche_id, activite_id, mds_id, mediateur_id, date, nature, "
+            "courante, organisme_code, demarche_code, resultat, oriente_vers) "
             "SELECT d.id, a.id, a.mds_id, a.mediateur_id, a.date, a.nature, "
-            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACT} b WHERE b.remplace_id = a.id), "
+            f"NOT a.annulee AND NOT EXISTS (SELECT 1 FROM {ACTIVITES} b WHERE b.remplace_id = a.id), "
             "d.organisme_code, d.demarche_code, d.resultat, d.oriente_vers "
-            f"FROM {DEM} d JOIN {ACT} a ON a.id = d.activite_id WHERE d.activite_id > %s "
+            f"FROM {DEMARCHES} d JOIN {ACTIVITES} a ON a.id = d.activite_id WHERE d.activite_id > %s "
             "ON CONFLICT (demarche_id) DO NOTHING RETURNING mds_id, date) " + _GROUPES,
             [last_dem],
         )
         _collect(cursor, groupes)
-        for table in (RES, RDM):
+        for table in (RESUMES, RESUMES_DEM):
             cursor.execute(
                 f"WITH ins AS (UPDATE {table} SET courante = false WHERE courante AND activite_id IN "
-                f"(SELECT remplace_id FROM {ACT} WHERE id > %s AND remplace_id IS NOT NULL) RETURNING mds_id, date) "
-                + _GROUPES,
+                f"(SELECT remplace_id FROM {ACTIVITES} WHERE id > %s AND remplace_id IS NOT NULL) "
+                "RETURNING mds_id, date) " + _GROUPES,
                 [min(last, last_dem)],
             )
             _collect(cursor, groupes)
