@@ -77,6 +77,21 @@ def directeur(make_user):
 
 
 @pytest.fixture
+def sms_file(settings, tmp_path):
+    """SMS written to a JSON-lines file (the file backend); returns a reader of what was sent."""
+    path = tmp_path / "sms.jsonl"
+    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.backends.sms.FileBackend"
+    settings.NOTIFICATIONS_SMS_FILE_PATH = str(path)
+
+    def read():
+        import json
+
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    return read
+
+
+@pytest.fixture
 def log_output():
     """Everything written to the logs during the test, formatted exactly as production writes it
     (same redaction filter and JSON formatter), whatever the logger. Call it to get the text."""

@@ -36,20 +36,6 @@ def _open(mds_a):
         yield
 
 
-@pytest.fixture
-def sms_file(settings, tmp_path):
-    path = tmp_path / "sms.jsonl"
-    settings.NOTIFICATIONS_SMS_BACKEND = "notifications.backends.sms.FileBackend"
-    settings.NOTIFICATIONS_SMS_FILE_PATH = str(path)
-
-    def read():
-        import json
-
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return read
-
-
 def take_ticket(kiosk, langue="fr"):
     if langue != "fr":
         kiosk.post(reverse("borne:langue"), {"langue": langue})
