@@ -82,15 +82,19 @@ class Attaquant:
                 rest = [m for m in months if m.mois not in inside]
                 if len(rest) + 3 * len(quarters) == period.nb_mois:
                     covers.append(quarters + rest)
-            for name, c in itertools.product(names, categories):
-                big = self.var(period, name, c)
-                for sub in subs:
-                    self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
-                for cover in covers:
-                    coefs = {big: 1}
-                    for sub in cover:
-                        coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
-                    self.rows.append((coefs, -np.inf, 0))
+            self._bornes_entre_fenetres(period, subs, covers, names, categories)
+
+    def _bornes_entre_fenetres(self, period, subs, covers, names, categories):
+        """A window counts at least the people of each window inside it, at most the sum of a cover."""
+        for name, c in itertools.product(names, categories):
+            big = self.var(period, name, c)
+            for sub in subs:
+                self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
+            for cover in covers:
+                coefs = {big: 1}
+                for sub in cover:
+                    coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
+                self.rows.append((coefs, -np.inf, 0))
 
     def liens(self, family, names, categories):
         """What overlapping windows imply for distinct people, whatever their shape: a window counts at
@@ -115,15 +119,7 @@ class Attaquant:
                 rest = [month_of(m) for m in inside - covered]
                 if all(rest) and (core or rest):
                     covers.append(core + rest)
-            for name, c in itertools.product(names, categories):
-                big = self.var(period, name, c)
-                for sub in subs:
-                    self.rows.append(({big: 1, self.var(sub, name, c): -1}, 0, np.inf))
-                for cover in covers:
-                    coefs = {big: 1}
-                    for sub in cover:
-                        coefs[self.var(sub, name, c)] = coefs.get(self.var(sub, name, c), 0) - 1
-                    self.rows.append((coefs, -np.inf, 0))
+            self._bornes_entre_fenetres(period, subs, covers, names, categories)
 
     def regle_des_marges(self, family, names, categories):
         """Published cells of a period whose sub-period hides the same cell, that the margin rule
