@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Greatest
 
 from core.models import MDS, MDSScopedQuerySet
 from core.text_guard import FreeTextGuard, guard_free_text
@@ -262,7 +263,11 @@ class RendezVous(models.Model):
         verbose_name = "rendez-vous"
         verbose_name_plural = "rendez-vous"
         ordering = ["debut"]
-        indexes = [models.Index(fields=["mds", "debut"]), models.Index(fields=["mediateur", "debut"])]
+        indexes = [
+            models.Index(fields=["mds", "debut"]),
+            models.Index(fields=["mediateur", "debut"]),
+            models.Index(fields=["updated_at"], name="rendez_vous_modifie_idx"),  # pilotage freshness (MAX)
+        ]
         constraints = [models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="rendez_vous_ordre")]
 
     def __str__(self):
@@ -367,7 +372,11 @@ class Passage(models.Model):
         verbose_name = "passage"
         ordering = ["-jour", "numero"]
         constraints = [models.UniqueConstraint(fields=["mds", "jour", "numero"], name="passage_ticket_unique")]
-        indexes = [models.Index(fields=["mds", "jour", "statut"])]
+        indexes = [
+            models.Index(fields=["mds", "jour", "statut"]),
+            # pilotage freshness: MAX of this very expression (pilotage/fraicheur.py) is one index probe
+            models.Index(Greatest("arrivee_le", "pris_en_charge_le", "sorti_le"), name="passage_dernier_mouvement_idx"),
+        ]
 
     def __str__(self):
         return f"Ticket {self.ticket} du {self.jour:%d/%m/%Y}"

@@ -455,7 +455,12 @@ class JournalActivite(models.Model):
         verbose_name = "journal de séance — activité"
         verbose_name_plural = "journal de séance — activités"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["mds", "date"]), models.Index(fields=["usager", "date"])]
+        indexes = [
+            models.Index(fields=["mds", "date"]),
+            models.Index(fields=["usager", "date"]),
+            # « Données à jour au … » of the dashboards reads MAX(created_at): one index probe, not a scan.
+            models.Index(fields=["created_at"], name="journal_activite_saisie_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["cle", "version"], name="journal_cle_version_unique")]
 
     def __str__(self):

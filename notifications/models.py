@@ -79,6 +79,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "send_at"], name="message_due_idx"),
             models.Index(fields=["object_type", "object_id"], name="message_objet_idx"),
+            models.Index(fields=["updated_at"], name="message_modifie_idx"),  # pilotage freshness (MAX)
         ]
 
     def __str__(self):
