@@ -25,11 +25,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 
-from .models import AgregatMois, ResumeActivite, ResumeDemarche
-
-AGREGATS = AgregatMois._meta.db_table
-RESUMES = ResumeActivite._meta.db_table
-RESUMES_DEM = ResumeDemarche._meta.db_table
+from .tables import AGREGATS, RESUMES, RESUMES_DEM
 
 # The lock of the summaries' refresh (``pilotage.rollup``), also taken to store a closed period's
 # figures (``pilotage.fenetres``): a refresh and a computation never interleave.

@@ -40,11 +40,9 @@ from django.utils import timezone
 from core.locks import advisory_lock
 
 from . import agregats, publications, secrecy
-from .models import FigureFenetre, ResumeActivite
+from .models import FigureFenetre
 from .periode import Perimetre, Periode, mois_courant
-
-FIGURES = FigureFenetre._meta.db_table
-RESUMES = ResumeActivite._meta.db_table
+from .tables import FIGURES, RESUMES, USAGERS
 
 
 def _empreinte_regle() -> str:
@@ -195,9 +193,7 @@ def invalider(mois: dt.date | None) -> int:
 def suivre_fiches() -> int:
     """Drop the stored secrecy decisions of periods where a visitor whose record changed since they
     were computed was accompanied (profiles are read from the visitor record)."""
-    from usagers.models import Usager
-
-    usa = Usager._meta.db_table
+    usa = USAGERS
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH t AS (SELECT MIN(calcule_le) AS t FROM {FIGURES} WHERE cle LIKE 'secret:%%'), "

@@ -15,23 +15,10 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from accueil.models import Passage, RendezVous
-from ateliers.models import Seance
 from core.dates import PARIS
-from mediation.models import JournalActivite
 
 from .periode import jour_fr
-
-JOURNAL = JournalActivite._meta.db_table
-RENDEZ_VOUS = RendezVous._meta.db_table
-PASSAGES = Passage._meta.db_table
-SEANCES = Seance._meta.db_table
-
-
-def _messages_table():
-    from notifications.models import Message
-
-    return Message._meta.db_table
+from .tables import ACTIVITES, PASSAGES, RENDEZ_VOUS, SEANCES, messages
 
 
 @dataclass(frozen=True)
@@ -57,7 +44,7 @@ SOURCES = [
     (
         "journal",
         "journal de séance (dernière saisie ou correction)",
-        f"SELECT MAX(created_at) FROM {JOURNAL} WHERE {{where}}",
+        f"SELECT MAX(created_at) FROM {ACTIVITES} WHERE {{where}}",
         "mediateur_id",
     ),
     (
@@ -104,7 +91,7 @@ def fraicheur(perimetre) -> tuple[dt.datetime, list[Source]]:
             where, extra = "mds_id = ANY(%s)", [perimetre.ids]
         if cle == "sms":
             extra = [KINDS_RAPPEL, *extra]
-        parts.append("(" + query.format(where=where, messages=_messages_table()) + ")")
+        parts.append("(" + query.format(where=where, messages=messages()) + ")")
         params += extra
         chosen.append((cle, libelle))
     with connection.cursor() as cursor:

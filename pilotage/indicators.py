@@ -26,29 +26,26 @@ import holidays
 from django.db import connection
 
 from accueil.enums import CanalReservation, StatutRendezVous
-from accueil.models import Fermeture, Motif, Passage, PlageOuverture, RendezVous
 from mediation.enums import Nature, Posture, Resultat, SensOrientation, Source
-from mediation.models import Demarche, JournalActivite, JournalDemarche, JournalEtape, Organisme
+from mediation.models import Demarche, Organisme
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
-from usagers.models import Usager
 
 from . import agregats, fenetres
-from .models import ResumeActivite, ResumeDemarche
 from .periode import libelle_mois
 from .tableaux import Indicateur
+from .tables import (
+    ACTIVITES,
+    FERMETURES,
+    MOTIFS,
+    PASSAGES,
+    PLAGES,
+    RENDEZ_VOUS,
+    RESUMES,
+    RESUMES_DEM,
+    USAGERS,
+    messages,
+)
 
-# Table names for the raw SQL below: the session log, the desk's tables, the pilotage summaries.
-ACTIVITES = JournalActivite._meta.db_table
-DEMARCHES = JournalDemarche._meta.db_table
-ETAPES = JournalEtape._meta.db_table
-USAGERS = Usager._meta.db_table
-RENDEZ_VOUS = RendezVous._meta.db_table
-PASSAGES = Passage._meta.db_table
-MOTIFS = Motif._meta.db_table
-PLAGES = PlageOuverture._meta.db_table
-FERMETURES = Fermeture._meta.db_table
-RESUMES = ResumeActivite._meta.db_table
-RESUMES_DEM = ResumeDemarche._meta.db_table
 AUTONOMES = ("faire_faire", "autonome")
 
 
@@ -262,19 +259,13 @@ RAPPELS = [
 KINDS_RAPPEL = ["rappel_rdv_j2", "rappel_rdv_jour", "rappel_atelier"]
 
 
-def _message_table():
-    from notifications.models import Message
-
-    return Message._meta.db_table
-
-
 def rappels(periode, perimetre):
     where, params = portee(perimetre)
     return grouper(
         "SELECT mds_id, CASE WHEN status = 'envoye' AND delivery = 'livre' THEN 'remis' "
         "WHEN status = 'envoye' AND delivery = 'non_livre' THEN 'non_remis' WHEN status = 'envoye' THEN 'sans_accuse' "
         "WHEN status IN ('echec', 'annule') THEN status ELSE 'planifie' END AS categorie "
-        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        f"FROM {messages()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
         [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
     )
 
@@ -284,7 +275,7 @@ def taux_remise_rappels(periode, perimetre):
     return _scalaire(
         "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'envoye' AND delivery = 'livre') "
         "/ NULLIF(COUNT(*) FILTER (WHERE status IN ('envoye', 'echec')), 0), 1) "
-        f"FROM {_message_table()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
+        f"FROM {messages()} WHERE kind = ANY(%s) AND send_at >= %s AND send_at < %s AND {where}",
         [KINDS_RAPPEL, periode.debut_dt, periode.fin_dt, *params],
     )
 

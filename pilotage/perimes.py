@@ -13,24 +13,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from accueil.models import Passage, RendezVous
-from ateliers.models import Seance
-from usagers.models import Usager
-
-from .models import Rapport, ResumeActivite, StatutRapport
-
-RAPPORTS = Rapport._meta.db_table
-RENDEZ_VOUS = RendezVous._meta.db_table
-PASSAGES = Passage._meta.db_table
-SEANCES = Seance._meta.db_table
-USAGERS = Usager._meta.db_table
-ACTIVITES = ResumeActivite._meta.db_table
-
-
-def _messages_table():
-    from notifications.models import Message
-
-    return Message._meta.db_table
+from .models import StatutRapport
+from .tables import PASSAGES, RAPPORTS, RENDEZ_VOUS, RESUMES, SEANCES, USAGERS, messages
 
 
 def _dans(alias: str, colonne: str) -> str:
@@ -57,7 +41,7 @@ def rapports_touches() -> set[int]:
         f"fiches AS (SELECT id, updated_at FROM {USAGERS} WHERE anonymise_le IS NULL "
         "AND updated_at > now() - %s::interval), "
         "visites AS (SELECT date_trunc('month', a.date)::date AS mois, a.mds_id, MAX(f.updated_at) AS le "
-        f"FROM fiches f JOIN {ACTIVITES} a ON a.usager_id = f.id AND a.courante GROUP BY 1, 2) "
+        f"FROM fiches f JOIN {RESUMES} a ON a.usager_id = f.id AND a.courante GROUP BY 1, 2) "
         "SELECT r.id FROM r WHERE "
         f"EXISTS (SELECT 1 FROM {RENDEZ_VOUS} v WHERE {_dans('v', 'debut')} AND v.updated_at > r.depuis) "
         f"OR EXISTS (SELECT 1 FROM {PASSAGES} p WHERE p.jour >= r.mois AND p.jour < (r.mois + interval '1 month') "
@@ -65,7 +49,7 @@ def rapports_touches() -> set[int]:
         "AND GREATEST(p.arrivee_le, p.pris_en_charge_le, p.sorti_le) > r.depuis) "
         f"OR EXISTS (SELECT 1 FROM {SEANCES} s WHERE {_dans('s', 'debut')} "
         "AND GREATEST(s.created_at, s.cloturee_le, s.annulee_le) > r.depuis) "
-        f"OR EXISTS (SELECT 1 FROM {_messages_table()} m WHERE {_dans('m', 'send_at')} AND m.updated_at > r.depuis) "
+        f"OR EXISTS (SELECT 1 FROM {messages()} m WHERE {_dans('m', 'send_at')} AND m.updated_at > r.depuis) "
         "OR EXISTS (SELECT 1 FROM visites t WHERE t.mois = r.mois AND (r.mds_id IS NULL OR t.mds_id = r.mds_id) "
         "AND t.le > r.depuis)"
     )

@@ -42,14 +42,10 @@ from django.db import connection
 
 from core.models import MDS
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
-from usagers.models import Usager
 
-from .models import ResumeActivite
 from .periode import Periode, mois_courant
 from .secrecy import PRIMAIRE, PUBLIE, SECONDAIRE, SEUIL, TableProtegee, proteger
-
-ACTIVITES = ResumeActivite._meta.db_table
-USAGERS = Usager._meta.db_table
+from .tables import RESUMES, USAGERS
 
 # indicator key → (visitor field, categories)
 ATTRIBUTS = {
@@ -122,7 +118,7 @@ def comptes(periodes: list[Periode], mds_ids) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.k, v.cle, a.mds_id, v.code, COUNT(DISTINCT a.usager_id) FROM (VALUES {values}) AS p(k, d, f) "
-            f"JOIN {ACTIVITES} a ON a.date >= p.d AND a.date < p.f JOIN {USAGERS} u ON u.id = a.usager_id "
+            f"JOIN {RESUMES} a ON a.date >= p.d AND a.date < p.f JOIN {USAGERS} u ON u.id = a.usager_id "
             f"CROSS JOIN LATERAL (VALUES {lateral}) AS v(cle, code) "
             "WHERE a.courante AND a.nature = 'accompagnement' AND a.usager_id IS NOT NULL "
             "AND a.date >= %s AND a.date < %s AND a.mds_id = ANY(%s) GROUP BY 1, 2, 3, 4",

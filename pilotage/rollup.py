@@ -12,17 +12,10 @@ every 5 minutes from beat. Serialized by a transaction-level advisory lock."""
 from django.db import connection, transaction
 
 from core.locks import advisory_lock
-from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 
 from . import agregats, fenetres
-from .models import ResumeActivite, ResumeDemarche
+from .tables import ACTIVITES, DEMARCHES, ETAPES, RESUMES, RESUMES_DEM
 
-# Table names for the raw SQL below: the session log (activities, démarches, steps), its summaries.
-ACTIVITES = JournalActivite._meta.db_table
-DEMARCHES = JournalDemarche._meta.db_table
-ETAPES = JournalEtape._meta.db_table
-RESUMES = ResumeActivite._meta.db_table
-RESUMES_DEM = ResumeDemarche._meta.db_table
 LOCK = agregats.VERROU
 MARGE = 1000
 _GROUPES = "SELECT mds_id, date_trunc('month', date)::date, COUNT(*) FROM ins GROUP BY 1, 2"
