@@ -111,6 +111,7 @@ NOT_FREE_TEXT = {
     "pilotage.Rapport.empreinte": "empreinte",
     "pilotage.RapportVersion.empreinte": "empreinte",
     "pilotage.Destinataire.email": "adresse e-mail validée",
+    "pilotage.ModificationTardive.source": "nom de table (écrit par un déclencheur)",
     "pilotage.ResumeActivite.nature": "code",
     "pilotage.ResumeActivite.source": "code",
     "pilotage.ResumeDemarche.nature": "code",

@@ -23,6 +23,10 @@ closed month, otherwise at the first view) and an invalidation rule:
 - a visitor record edited after a stored decision was computed removes the secrecy decisions of the
   periods where that visitor was accompanied (profiles are read from the record: ``suivre_fiches``,
   every 5 minutes from beat);
+- a desk row (queue passage, appointment, reminder, séance or registration) dated in a closed month
+  written, changed or deleted — its issue marked late, an SMS delivered, a séance closed, a purge —
+  is noted by PostgreSQL triggers (``ModificationTardive``); ``suivre_accueil``, run before every
+  refresh, drops the stored desk figures (keys ``accueil:…``) of the periods containing that month;
 - a change to the secrecy rule's code changes the stored key (its fingerprint): nothing stale is read.
 """
 
@@ -42,7 +46,7 @@ from core.locks import advisory_lock
 from . import agregats, publications, secrecy
 from .models import FigureFenetre
 from .periode import Perimetre, Periode, mois_courant
-from .tables import FIGURES, RESUMES, USAGERS
+from .tables import FIGURES, MODIFICATIONS, RESUMES, USAGERS
 
 
 def _empreinte_regle() -> str:
@@ -79,6 +83,15 @@ def _valeur(value):
 
 def _lire_valeur(value):
     return Decimal(value[1]) if isinstance(value, list) else value
+
+
+def _nombre(value):
+    """A key figure; ``None`` (no wait recorded, no reminder sent) as a list: the column is not null."""
+    return ["N"] if value is None else _valeur(value)
+
+
+def _lire_nombre(content):
+    return None if content == ["N"] else _lire_valeur(content)
 
 
 def encoder_lignes(rows):
@@ -133,13 +146,13 @@ def memoriser(cle, periode, perimetre_cle, calcul, encoder=encoder_lignes, decod
     missing; computed live for an open period, a mediator or inside ``agregats.en_direct()``."""
     if perimetre_cle is None or agregats.force_en_direct() or not close(periode):
         return calcul()
-    stored = (
+    stored = (  # a 1-tuple: a stored figure may be null (no reminder sent, no wait recorded)
         FigureFenetre.objects.filter(cle=cle, type=periode.type, debut=periode.debut, perimetre=perimetre_cle)
-        .values_list("contenu", flat=True)
+        .values_list("contenu")
         .first()
     )
     if stored is not None:
-        return decoder(stored)
+        return decoder(stored[0])
     with transaction.atomic():
         # Under the refresh's lock (held to the end of the transaction): a late entry summarized by a
         # concurrent refresh either committed before this computation (and is counted) or waits for
@@ -164,7 +177,7 @@ def lignes(cle, periode, perimetre, calcul):
 
 def nombre(cle, periode, perimetre, calcul):
     """A key figure (one number) for a closed period, stored."""
-    return memoriser(cle, periode, cle_perimetre(perimetre), calcul, encoder=_valeur, decoder=_lire_valeur)
+    return memoriser(cle, periode, cle_perimetre(perimetre), calcul, encoder=_nombre, decoder=_lire_nombre)
 
 
 def decisions(periode: Periode) -> dict:
@@ -187,6 +200,32 @@ def invalider(mois: dt.date | None) -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FIGURES} WHERE fin > %s", [mois])
+        return cursor.rowcount
+
+
+# Stored figures read from the desk's tables rather than the session log: their keys start with this.
+ACCUEIL = "accueil:"
+
+
+def suivre_accueil(note: bool = False) -> int:
+    """Drop the stored desk figures of the periods containing a month where a desk row changed late
+    (noted by the triggers of migration 0006), and forget those notes. Cheap when nothing was noted
+    (one probe of an empty table, skipped when the caller probed: ``note``); otherwise under the
+    refresh's lock, so that a figure being computed meanwhile (``memoriser`` holds the lock) is stored
+    first and then dropped."""
+    if not note:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {MODIFICATIONS})")
+            if not cursor.fetchone()[0]:
+                return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        advisory_lock(agregats.VERROU)
+        cursor.execute(
+            f"WITH notes AS (DELETE FROM {MODIFICATIONS} RETURNING mois), mois AS (SELECT DISTINCT mois FROM notes) "
+            f"DELETE FROM {FIGURES} f USING mois WHERE f.cle LIKE %s "
+            "AND (mois.mois IS NULL OR (f.debut <= mois.mois AND mois.mois < f.fin))",
+            [ACCUEIL + "%"],
+        )
         return cursor.rowcount
 
 

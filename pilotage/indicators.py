@@ -13,8 +13,9 @@ over records: the database aggregates; Python reshapes a few dozen rows.
 
 Stores: for whole months and a set of MDS, the additive indicators read the monthly rollup
 (``pilotage.agregats``), and the visitor-level ones of a closed period are read as stored
-(``pilotage.fenetres``); the live query below each of them is the reference (and what is computed
-inside ``agregats.en_direct()``): the figures are identical.
+(``pilotage.fenetres``), like the figures read from the desk's tables (keys ``accueil:…``: waits,
+arrivals, appointments, reminders, ateliers) of a closed period; the live query below each of them is
+the reference (and what is computed inside ``agregats.en_direct()``): the figures are identical.
 
 Definitions are in docs/pilotage.md (and in the methodology page of the monthly report)."""
 
@@ -31,6 +32,7 @@ from mediation.models import Demarche, Organisme
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 
 from . import agregats, fenetres
+from .fenetres import ACCUEIL
 from .periode import libelle_mois
 from .tableaux import Indicateur
 from .tables import (
@@ -192,6 +194,10 @@ ATTENTE = [
 
 
 def attente_sans_rdv(periode, perimetre):
+    return fenetres.lignes(ACCUEIL + "attente", periode, perimetre, lambda: _attente_sans_rdv(periode, perimetre))
+
+
+def _attente_sans_rdv(periode, perimetre):
     where, params = portee(perimetre)
     return sql(
         "SELECT mds_id, v.categorie, v.valeur FROM ("
@@ -210,6 +216,10 @@ ARRIVEES = [("sans_rdv", "Arrivées sans rendez-vous"), ("rdv", "Arrivées pour 
 
 
 def arrivees(periode, perimetre):
+    return fenetres.lignes(ACCUEIL + "arrivees", periode, perimetre, lambda: _arrivees(periode, perimetre))
+
+
+def _arrivees(periode, perimetre):
     where, params = portee(perimetre)
     return grouper(
         "SELECT mds_id, CASE WHEN source = 'rendez_vous' THEN 'rdv' ELSE 'sans_rdv' END AS categorie "
@@ -222,11 +232,14 @@ def arrivees(periode, perimetre):
 
 
 def _rdv(periode, perimetre, colonne):
-    where, params = portee(perimetre)
-    return grouper(
-        f"SELECT mds_id, {colonne} AS categorie FROM {RENDEZ_VOUS} WHERE debut >= %s AND debut < %s AND {where}",
-        [periode.debut_dt, periode.fin_dt, *params],
-    )
+    def calcul():
+        where, params = portee(perimetre)
+        return grouper(
+            f"SELECT mds_id, {colonne} AS categorie FROM {RENDEZ_VOUS} WHERE debut >= %s AND debut < %s AND {where}",
+            [periode.debut_dt, periode.fin_dt, *params],
+        )
+
+    return fenetres.lignes(f"{ACCUEIL}rdv_{colonne}", periode, perimetre, calcul)
 
 
 def rdv_par_statut(periode, perimetre):
@@ -238,6 +251,10 @@ def rdv_par_canal(periode, perimetre):
 
 
 def rdv_par_motif(periode, perimetre):
+    return fenetres.lignes(ACCUEIL + "rdv_motif", periode, perimetre, lambda: _rdv_par_motif(periode, perimetre))
+
+
+def _rdv_par_motif(periode, perimetre):
     where, params = portee(perimetre, "r.mds_id")
     return grouper(
         f"SELECT r.mds_id, m.libelle AS categorie FROM {RENDEZ_VOUS} r JOIN {MOTIFS} m ON m.id = r.motif_id "
@@ -260,6 +277,10 @@ KINDS_RAPPEL = ["rappel_rdv_j2", "rappel_rdv_jour", "rappel_atelier"]
 
 
 def rappels(periode, perimetre):
+    return fenetres.lignes(ACCUEIL + "rappels", periode, perimetre, lambda: _rappels(periode, perimetre))
+
+
+def _rappels(periode, perimetre):
     where, params = portee(perimetre)
     return grouper(
         "SELECT mds_id, CASE WHEN status = 'envoye' AND delivery = 'livre' THEN 'remis' "
@@ -271,6 +292,10 @@ def rappels(periode, perimetre):
 
 
 def taux_remise_rappels(periode, perimetre):
+    return fenetres.nombre(ACCUEIL + "remise", periode, perimetre, lambda: _taux_remise_rappels(periode, perimetre))
+
+
+def _taux_remise_rappels(periode, perimetre):
     where, params = portee(perimetre)
     return _scalaire(
         "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'envoye' AND delivery = 'livre') "
@@ -444,6 +469,10 @@ ATELIERS = [
 
 
 def ateliers(periode, perimetre):
+    return fenetres.lignes(ACCUEIL + "ateliers", periode, perimetre, lambda: _ateliers(periode, perimetre))
+
+
+def _ateliers(periode, perimetre):
     from ateliers import selectors
     from ateliers.models import Seance
 
@@ -662,6 +691,10 @@ def part_autonome(periode, perimetre):
 
 
 def attente_mediane(periode, perimetre):
+    return fenetres.nombre(ACCUEIL + "attente_med", periode, perimetre, lambda: _attente_mediane(periode, perimetre))
+
+
+def _attente_mediane(periode, perimetre):
     where, params = portee(perimetre)
     return _scalaire(
         "SELECT ROUND((percentile_cont(0.5) WITHIN GROUP (ORDER BY attente_secondes) / 60.0)::numeric, 1) "
@@ -672,6 +705,10 @@ def attente_mediane(periode, perimetre):
 
 
 def taux_absence(periode, perimetre):
+    return fenetres.nombre(ACCUEIL + "absence", periode, perimetre, lambda: _taux_absence(periode, perimetre))
+
+
+def _taux_absence(periode, perimetre):
     where, params = portee(perimetre)
     return _scalaire(
         "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE statut = 'absent') "

@@ -261,3 +261,23 @@ class FigureFenetre(models.Model):
 
     def __str__(self):
         return f"{self.cle} {self.type} {self.debut:%m/%Y} {self.perimetre}"
+
+
+class ModificationTardive(models.Model):
+    """A desk row (queue passage, appointment, reminder, séance, registration, motif) dated in a month
+    that is closed — or about to close — was written, changed or deleted. Written by PostgreSQL
+    triggers (migration 0006), whatever wrote the row (a form, a task, a bulk update, the retention
+    purge); read and emptied by ``pilotage.fenetres.suivre_accueil``, which drops the stored desk
+    figures of the periods containing that month. Rows of the current month are not recorded: no
+    stored period contains it, so everyday desk work writes nothing here."""
+
+    source = models.CharField(max_length=40, help_text="Table modifiée.")
+    mds_id = models.BigIntegerField(null=True)
+    mois = models.DateField(null=True, help_text="Mois des lignes modifiées (vide : tous les mois).")
+    le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "modification tardive d'une source de l'accueil"
+
+    def __str__(self):
+        return f"{self.source} {self.mois or 'tous mois'}"

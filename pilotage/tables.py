@@ -6,7 +6,7 @@ from ateliers.models import Seance
 from mediation.models import JournalActivite, JournalDemarche, JournalEtape
 from usagers.models import Usager
 
-from .models import AgregatMois, FigureFenetre, Rapport, ResumeActivite, ResumeDemarche
+from .models import AgregatMois, FigureFenetre, ModificationTardive, Rapport, ResumeActivite, ResumeDemarche
 
 # the session log (append-only journal) and pilotage's own stores built from it
 ACTIVITES = JournalActivite._meta.db_table
@@ -17,6 +17,7 @@ RESUMES_DEM = ResumeDemarche._meta.db_table
 AGREGATS = AgregatMois._meta.db_table
 FIGURES = FigureFenetre._meta.db_table
 RAPPORTS = Rapport._meta.db_table
+MODIFICATIONS = ModificationTardive._meta.db_table  # late desk changes, noted by triggers
 # the desk's tables read live
 USAGERS = Usager._meta.db_table
 RENDEZ_VOUS = RendezVous._meta.db_table

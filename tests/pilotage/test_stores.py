@@ -1,6 +1,7 @@
-"""The stores (monthly rollup of additive figures, visitor-level figures of closed periods) give
-exactly the figures of the live queries: every key figure and every table of every dashboard is
-computed both ways on a generated dataset with corrections, cancellations and late entries."""
+"""The stores (monthly rollup of additive figures, visitor-level and desk figures of closed periods)
+give exactly the figures of the live queries: every key figure and every table of every dashboard is
+computed both ways on a generated dataset with corrections, cancellations and late entries — in the
+session log and in the desk's own tables (passages, appointments, reminders, ateliers)."""
 
 import dataclasses
 import datetime as dt
@@ -9,10 +10,11 @@ import random
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from core.dates import PARIS
 from core.roles import Role
 from mediation.services import OrientationInput, annuler_accompagnement, corriger_accompagnement, log_atelier_seance
 from pilotage import agregats, fenetres, preparation, selectors
-from pilotage.models import AgregatMois, FigureFenetre, ResumeActivite
+from pilotage.models import AgregatMois, FigureFenetre, ModificationTardive, ResumeActivite
 from pilotage.periode import Perimetre, Periode, mois_courant
 from pilotage.rollup import rafraichir
 from tests.mediation.factories import item, log
@@ -68,8 +70,49 @@ def history(make_user, mds_a, mds_b):
         corriger_accompagnement(accompagnement=acc, by=staff[acc.mds_id], date=acc.date - relativedelta(months=2))
     for acc in acts[12:16]:
         annuler_accompagnement(accompagnement=acc, by=staff[acc.mds_id])
+    desk = _desk(rng, places, first)
     rafraichir()
-    return {"places": places, "staff": staff, "acts": acts, "people": people}
+    return {"places": places, "staff": staff, "acts": acts, "people": people, **desk}
+
+
+def _at(day, hour):
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=PARIS)
+
+
+def _desk(rng, places, first):
+    """Queue passages, appointments, reminders and ateliers over the same 15 months."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accueil.models import Passage, RendezVous
+    from notifications.models import Message
+    from tests.accueil.factories import MotifFactory
+    from tests.ateliers.factories import SeanceFactory
+
+    motifs = {m.pk: MotifFactory(mds=m, libelle=f"Démarche en ligne {m.code}") for m in places}
+    ct = ContentType.objects.get_for_model(RendezVous)
+    days = (mois_courant() - first).days + 20
+    passages, rdvs, seances = [], [], []
+    for k in range(120):
+        mds, day = rng.choice(places), first + dt.timedelta(days=rng.randrange(0, days))
+        source = rng.choice(["venu_directement", "rendez_vous", "borne"])
+        wait = rng.randrange(0, 1800)
+        passages.append(Passage.objects.create(mds=mds, source=source, jour=day, numero=k, arrivee_le=_at(day, 9),
+                                               statut="en_charge", attente_secondes=wait))  # fmt: skip
+    for k in range(90):
+        mds, day = rng.choice(places), first + dt.timedelta(days=rng.randrange(0, days))
+        rdv = RendezVous.objects.create(mds=mds, motif=motifs[mds.pk], debut=_at(day, 10), fin=_at(day, 11),
+                                        canal=rng.choice(["accueil", "borne", "mediateur"]),
+                                        statut=rng.choice(["honore", "absent", "excuse", "prevu"]))  # fmt: skip
+        rdvs.append(rdv)
+        status, delivery = rng.choice([("envoye", "livre"), ("envoye", "non_livre"), ("echec", ""), ("annule", "")])
+        Message.objects.create(mds=mds, kind="rappel_rdv_j2", channel="sms", recipient="+33600000000",
+                               object_type=ct, object_id=rdv.pk, send_at=_at(day, 8) - dt.timedelta(days=2),
+                               status=status, delivery=delivery)  # fmt: skip
+    for _ in range(20):
+        mds, day = rng.choice(places), first + dt.timedelta(days=rng.randrange(0, days))
+        seances.append(SeanceFactory(atelier__mds=mds, debut=_at(day, 14), capacite=8,
+                                     statut=rng.choice(["tenue", "tenue", "annulee"])))  # fmt: skip
+    return {"passages": passages, "rdvs": rdvs, "seances": seances, "motifs": motifs}
 
 
 def periodes():
@@ -180,3 +223,81 @@ def test_the_rollup_kept_incrementally_equals_a_rebuild(history):
     before = sorted(AgregatMois.objects.values_list("mds_id", "mois", "dimension", "categorie", "valeur"))
     agregats.reconstruire()
     assert sorted(AgregatMois.objects.values_list("mds_id", "mois", "dimension", "categorie", "valeur")) == before
+
+
+def _closed(rows, date_of):
+    """Rows dated 3 to 6 months back (closed months, inside the stored 12-month periods)."""
+    low, high = mois_courant() - relativedelta(months=6), mois_courant() - relativedelta(months=3)
+    return [r for r in rows if low <= date_of(r) < high]
+
+
+def test_late_desk_changes_drop_the_stored_desk_figures_they_affect(history):
+    """An appointment's issue marked late, a passage added to a closed month, a wait corrected, a
+    reminder's delivery report, a séance cancelled, a walk-in participant, a motif renamed: each is
+    noted by the database (whatever wrote it) and the next refresh drops the stored desk figures of
+    the periods containing its month; the dashboards then equal the live queries again."""
+    from accueil.models import Passage, RendezVous
+    from ateliers.models import ParticipantAnonyme, Seance
+    from notifications.models import Message
+
+    expected = len(periodes()) * len(perimetres(history))
+    compare_everything(history)
+    desk = FigureFenetre.objects.filter(cle__startswith=fenetres.ACCUEIL)
+    assert desk.exists() and not ModificationTardive.objects.exists()
+
+    def local_day(moment):
+        return moment.astimezone(PARIS).date()
+
+    rdv = _closed(history["rdvs"], lambda r: local_day(r.debut))[0]
+    passage = _closed(history["passages"], lambda p: p.jour)[0]
+    seance = _closed(history["seances"], lambda s: local_day(s.debut))[0]
+    changes = [
+        lambda: RendezVous.objects.filter(pk=rdv.pk).update(statut="absent" if rdv.statut != "absent" else "honore"),
+        lambda: Passage.objects.create(
+            mds=passage.mds,
+            source="borne",
+            jour=passage.jour,
+            numero=900,
+            arrivee_le=passage.arrivee_le,
+            statut="en_charge",
+            attente_secondes=4000,
+        ),
+        lambda: Passage.objects.filter(pk=passage.pk).update(attente_secondes=7200),
+        lambda: Message.objects.filter(object_id=rdv.pk).update(status="envoye", delivery="non_livre"),
+        lambda: Seance.objects.filter(pk=seance.pk).update(statut="annulee"),
+        lambda: ParticipantAnonyme.objects.create(
+            mds=seance.mds, seance=seance, tranche_age="non_communique", deja_accompagne=False, nombre=3
+        ),
+        lambda: type(rdv.motif).objects.filter(pk=rdv.motif_id).update(libelle="Motif renommé"),
+        lambda: Passage.objects.filter(pk=passage.pk).delete(),  # e.g. the retention purge
+    ]
+    for change in changes:
+        stored = desk.count()
+        change()
+        assert ModificationTardive.objects.exists()
+        rafraichir()
+        assert not ModificationTardive.objects.exists()
+        assert desk.count() < stored
+        assert compare_everything(history) == expected  # recomputed, and equal to live
+
+
+def test_desk_work_of_the_current_month_notes_nothing(history):
+    """Everyday desk work (rows of the current month) leaves the stored periods alone: no note."""
+    from accueil.models import Passage, RendezVous
+
+    compare_everything(history)
+    today = mois_courant() + dt.timedelta(days=2)
+    a = history["places"][0]
+    Passage.objects.create(mds=a, source="borne", jour=today, numero=901, arrivee_le=_at(today, 9), statut="en_attente")
+    RendezVous.objects.filter(debut__gte=_at(mois_courant(), 0)).update(statut="honore")
+    assert not ModificationTardive.objects.exists()
+
+
+def test_a_null_key_figure_is_stored_too(history, django_assert_num_queries):
+    """A key figure of a closed month may be None (no wait recorded): stored as such and read back in
+    one query, not recomputed at every view."""
+    month = Periode("mois", mois_courant() - relativedelta(months=2))
+    perimetre = Perimetre(mds=(history["places"][0],))
+    assert fenetres.nombre("accueil:essai", month, perimetre, lambda: None) is None
+    with django_assert_num_queries(1):
+        assert fenetres.nombre("accueil:essai", month, perimetre, lambda: 1 / 0) is None
