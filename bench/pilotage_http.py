@@ -1,6 +1,6 @@
 """The pilotage dashboards over HTTP: gunicorn started here (config/gunicorn.conf.py, DEBUG off) on
 whatever data DATABASE_URL holds (see seed_demo --scale departement), signed-in sessions that passed
-the TOTP step (coordinator, director of the busiest MDS), 3 warm-up requests per page, then N requests
+the TOTP step (coordinator, director of the busiest MDS), 3 warm-up requests per page and worker, then N requests
 one after the other and 3 clients at once; every answer must be a 200. Prints a Markdown table for
 docs/benchmarks.md.
 
@@ -63,6 +63,23 @@ def _get(url: str, cookie: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def _clients(url: str, cookie: str, clients: int, each: int) -> tuple[list[float], float]:
+    """``clients`` clients at once, ``each`` requests each: (times in ms, elapsed seconds)."""
+    times: list[float] = []
+
+    def client():
+        for _ in range(each):
+            times.append(_get(url, cookie))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times, time.perf_counter() - start
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * (len(ordered) - 1))))]
@@ -93,22 +110,9 @@ def main(argv=None) -> int:
         for label, path, periode, session in pages:
             url = f"{base}{path}?{urlencode({'periode': periode, 'mois': args.mois})}"
             header = f"{cookie}={session}"
-            for _ in range(3):
-                _get(url, header)
+            _clients(url, header, args.workers, 3)  # warm-up of every worker, not only the first
             alone = [_get(url, header) for _ in range(args.requetes)]
-            together: list[float] = []
-
-            def client(times=together, url=url, header=header):
-                for _ in range(10):
-                    times.append(_get(url, header))
-
-            threads = [threading.Thread(target=client) for _ in range(3)]
-            start = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - start
+            together, elapsed = _clients(url, header, 3, 10)
             rows.append((label, alone, together, len(together) / elapsed))
     finally:
         server.terminate()
