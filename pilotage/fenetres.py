@@ -43,14 +43,14 @@ from django.utils import timezone
 
 from core.locks import advisory_lock
 
-from . import agregats, publications, secrecy
+from . import agregats, masques, publications, secrecy
 from .models import FigureFenetre
 from .periode import Perimetre, Periode, mois_courant
 from .tables import FIGURES, MODIFICATIONS, RESUMES, USAGERS
 
 
 def _empreinte_regle() -> str:
-    source = inspect.getsource(secrecy) + inspect.getsource(publications)
+    source = inspect.getsource(secrecy) + inspect.getsource(publications) + inspect.getsource(masques)
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
@@ -184,11 +184,20 @@ def decisions(periode: Periode) -> dict:
     """The secrecy decisions of the period (``publications.decisions``), stored once closed; the key
     carries the active MDS and the fingerprint of the rule's code."""
     mds_ids = publications.mds_du_departement()
+
+    def calcul():
+        # Cells hidden by an earlier version of the period (or of a nested one) stay hidden; the
+        # cells hidden now are kept for the next version (``pilotage.masques``).
+        decided = publications.decisions(periode, mds_ids, deja=masques.publies(publications.famille(periode)))
+        if close(periode):
+            masques.retenir(periode, decided)
+        return decided
+
     return memoriser(
         f"secret:{EMPREINTE_REGLE}",
         periode,
         "mds:" + ids_cle(mds_ids),
-        lambda: publications.decisions(periode, mds_ids),
+        calcul,
         encoder=encoder_decisions,
         decoder=decoder_decisions,
     )

@@ -281,3 +281,29 @@ class ModificationTardive(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.mois or 'tous mois'}"
+
+
+class MasquePublie(models.Model):
+    """A cell of a people table (period, attribute, MDS row, category column) that a publication hid.
+    Kept for good — not dropped when the period's stored decision is recomputed after a late
+    correction — so that every later version of the period hides it too (``pilotage.masques``):
+    two versions of a report, or a dashboard seen before and after a correction, never show one
+    the cell the other hid."""
+
+    TOTAL = 0  # ``mds_id`` of the column totals row; ``categorie`` "" is the row totals column
+
+    type = models.CharField(max_length=10)
+    debut = models.DateField()
+    cle = models.CharField(max_length=32, help_text="Indicateur (profil_genre…).")
+    mds_id = models.BigIntegerField()
+    categorie = models.CharField(max_length=40)
+    premiere_fois = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "case masquée publiée"
+        constraints = [
+            models.UniqueConstraint(fields=["type", "debut", "cle", "mds_id", "categorie"], name="masque_publie_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.cle} {self.type} {self.debut:%m/%Y} {self.mds_id}:{self.categorie}"

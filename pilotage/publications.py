@@ -90,6 +90,11 @@ def sous_periodes(periode: Periode) -> list[Periode]:
     return months + quarters
 
 
+def famille(periode: Periode) -> list[Periode]:
+    """The period and every publication nested in it, sub-periods first."""
+    return _famille(periode)
+
+
 def _famille(periode: Periode) -> list[Periode]:
     seen, order = set(), []
 
@@ -201,11 +206,19 @@ def _coince(value: int, hidden, sub: Periode, cells: dict, covers) -> bool:
     return any(value > sum(cells[p].valeur for p in cover if not cells[p].masquee) for cover in covers if sub in cover)
 
 
-def _decider(periode, cle, counts, decided, mds_ids, heritage="marge") -> Decision:
+def _deja_masquees(mds_ids, codes, cells) -> set[tuple[int, int]]:
+    """Positions in the extended grid of cells named (mds_id or TOTAL, category or "") that an
+    earlier publication hid (``pilotage.masques``); an MDS or category no longer there is skipped."""
+    rows = {m: a for a, m in enumerate(mds_ids)} | {0: len(mds_ids)}
+    columns = {c: b for b, c in enumerate(codes)} | {"": len(codes)}
+    return {(rows[m], columns[c]) for m, c in cells if m in rows and c in columns}
+
+
+def _decider(periode, cle, counts, decided, mds_ids, heritage="marge", deja=frozenset()) -> Decision:
     codes = tuple(code for code, _ in ATTRIBUTS[cle][1])
     matrix = [[counts.get((m, c), 0) for c in codes] for m in mds_ids] or [[0] * len(codes)]
     subs = [decided[(s, cle)] for s in sous_periodes(periode)]
-    forcees, bornes = set(), {}
+    forcees, bornes = _deja_masquees(mds_ids, codes, deja), {}
     if subs:
         extended = [[*row, sum(row)] for row in matrix]
         extended.append([sum(col) for col in zip(*extended, strict=True)])
@@ -233,14 +246,18 @@ def mds_du_departement() -> list[int]:
     return list(MDS.objects.filter(active=True).order_by("nom").values_list("pk", flat=True))
 
 
-def decisions(periode: Periode, mds_ids: list[int] | None = None, *, heritage="marge") -> dict[str, Decision]:
+def decisions(
+    periode: Periode, mds_ids: list[int] | None = None, *, heritage="marge", deja=None
+) -> dict[str, Decision]:
     """{indicator key: Decision} of ``periode`` (and, internally, of every nested sub-period).
 
     A period whose people tables are not published (:func:`refus`) gets no decision at all (``{}``):
     nothing is computed for it, and a people table without a decision publishes nothing
     (``tableaux.construire``). ``heritage="union"`` is the former rule (a longer period masks
     every cell masked in a sub-period), kept to measure what the margin test saves; ``"aucun"``
-    (nothing inherited) exists for the attacker test's control, never for a publication."""
+    (nothing inherited) exists for the attacker test's control, never for a publication.
+    ``deja``: {(type, first day, key): {(mds_id or 0, category or "")}} hidden by an earlier
+    publication of that period (``pilotage.masques.publies``): hidden again, whatever the counts."""
     if refus(periode):
         return {}
     mds_ids = mds_du_departement() if mds_ids is None else mds_ids
@@ -249,7 +266,8 @@ def decisions(periode: Periode, mds_ids: list[int] | None = None, *, heritage="m
     decided: dict = {}
     for p in family:
         for cle in ATTRIBUTS:
-            decided[(p, cle)] = _decider(p, cle, counts[(p, cle)], decided, mds_ids, heritage)
+            earlier = (deja or {}).get((p.type, p.debut, cle), frozenset())
+            decided[(p, cle)] = _decider(p, cle, counts[(p, cle)], decided, mds_ids, heritage, earlier)
     return {cle: decided[(periode, cle)] for cle in ATTRIBUTS}
 
 

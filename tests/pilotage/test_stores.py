@@ -301,3 +301,76 @@ def test_a_null_key_figure_is_stored_too(history, django_assert_num_queries):
     assert fenetres.nombre("accueil:essai", month, perimetre, lambda: None) is None
     with django_assert_num_queries(1):
         assert fenetres.nombre("accueil:essai", month, perimetre, lambda: 1 / 0) is None
+
+
+def _masquees(decided):
+    from pilotage import masques
+
+    return {cle: masques.cases_masquees(d) for cle, d in decided.items()}
+
+
+def _mois_avec_profils(history):
+    """A closed month where MDS A accompanied 30 more people (14 women, 13 men, 3 undisclosed): its
+    genre table publishes cells of 11 and more and hides others. Returns (month, key, a published
+    non-zero inner cell)."""
+    from pilotage.models import MasquePublie
+
+    a = history["places"][0]
+    periode = Periode("mois", mois_courant() - relativedelta(months=2))
+    for k, genre in enumerate(["feminin"] * 14 + ["masculin"] * 13 + ["non_communique"] * 3):
+        person = UsagerFactory(mds=a, genre=genre, tranche_age=AGES[k % 3])
+        log(a, history["staff"][a.pk], usager=person, date=periode.debut + dt.timedelta(days=k % 25), duree=30)
+    rafraichir()
+    decided = fenetres.decisions(periode)
+    d = decided["profil_genre"]
+    row = d.mds_ids.index(a.pk)
+    published = [
+        c for b, c in enumerate(d.codes) if not d.table.etendue[row][b].masquee and d.table.etendue[row][b].valeur
+    ]
+    assert published and _masquees(decided)["profil_genre"] and not d.table.retenue
+    assert MasquePublie.objects.filter(type="mois", debut=periode.debut, cle="profil_genre").exists()
+    return periode, "profil_genre", (a.pk, published[0])
+
+
+def test_a_cell_hidden_by_one_version_stays_hidden_in_the_next(history):
+    """Two versions of a period (a report produced before and after a late correction, a dashboard
+    read before and after): a cell the first one hid is hidden by the second too, even when the new
+    counts would publish it — so the two can never be differenced."""
+    from core.models import MDS
+    from pilotage.models import MasquePublie
+
+    periode, cle, (mds_id, code) = _mois_avec_profils(history)
+    first = _masquees(fenetres.decisions(periode))
+    # An earlier version hid this cell (published here): recorded as such, then the period's stored
+    # decisions are dropped by a late correction.
+    MasquePublie.objects.create(type="mois", debut=periode.debut, cle=cle, mds_id=mds_id, categorie=code)
+    FigureFenetre.objects.filter(cle__startswith="secret:").delete()
+    second = _masquees(fenetres.decisions(periode))
+    assert (mds_id, code) in second[cle]
+    assert all(first[k] <= second[k] for k in first)  # hides more, never less
+    table = selectors.tableau(cle, periode, Perimetre(mds=(MDS.objects.get(pk=mds_id),)))
+    label = dict(publications_codes(cle))[code]
+    shown = {row[0]: row[1] for row in table.rangees()}
+    assert shown[label] in ("< 11", "s")
+
+
+def publications_codes(cle):
+    from pilotage.publications import ATTRIBUTS
+
+    return ATTRIBUTS[cle][1]
+
+
+def test_a_late_profile_correction_never_unhides_a_cell(history):
+    """A visitor's record corrected after a month was published: the month is decided again on the
+    new counts, and every cell hidden before is still hidden."""
+    periode, cle, _ = _mois_avec_profils(history)
+    before = _masquees(fenetres.decisions(periode))
+    seen = ResumeActivite.objects.filter(courante=True, usager_id__isnull=False, date__gte=periode.debut,
+                                         date__lt=periode.fin).values_list("usager_id", flat=True)  # fmt: skip
+    for person in [p for p in history["people"] if p.pk in set(seen)][:3]:
+        person.genre = "non_communique"
+        person.tranche_age = "soixante_soixante_neuf"
+        person.save()
+    assert fenetres.suivre_fiches() > 0
+    after = _masquees(fenetres.decisions(periode))
+    assert all(before[k] <= after[k] for k in before)
