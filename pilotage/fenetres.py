@@ -218,24 +218,33 @@ ACCUEIL = "accueil:"
 
 def suivre_accueil(note: bool = False) -> int:
     """Drop the stored desk figures of the periods containing a month where a desk row changed late
-    (noted by the triggers of migration 0006), and forget those notes. Cheap when nothing was noted
+    (noted by the triggers of migration 0006), and mark those notes processed (kept ``GARDE`` for
+    the reports' staleness check). Cheap when nothing was noted
     (one probe of an empty table, skipped when the caller probed: ``note``); otherwise under the
     refresh's lock, so that a figure being computed meanwhile (``memoriser`` holds the lock) is stored
     first and then dropped."""
     if not note:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {MODIFICATIONS})")
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {MODIFICATIONS} WHERE NOT traitee)")
             if not cursor.fetchone()[0]:
                 return 0
     with transaction.atomic(), connection.cursor() as cursor:
         advisory_lock(agregats.VERROU)
         cursor.execute(
-            f"WITH notes AS (DELETE FROM {MODIFICATIONS} RETURNING mois), mois AS (SELECT DISTINCT mois FROM notes) "
+            f"WITH notes AS (UPDATE {MODIFICATIONS} SET traitee = true WHERE NOT traitee RETURNING mois), "
+            "mois AS (SELECT DISTINCT mois FROM notes) "
             f"DELETE FROM {FIGURES} f USING mois WHERE f.cle LIKE %s "
             "AND (mois.mois IS NULL OR (f.debut <= mois.mois AND mois.mois < f.fin))",
             [ACCUEIL + "%"],
         )
-        return cursor.rowcount
+        dropped = cursor.rowcount
+        cursor.execute(f"DELETE FROM {MODIFICATIONS} WHERE traitee AND le < now() - %s::interval", [GARDE])
+        return dropped
+
+
+# How long a processed note is kept for the reports' staleness check (every 5 minutes from beat; a
+# beat down for longer than this misses nothing else: the report is stale by its other sources too).
+GARDE = "35 days"
 
 
 def suivre_fiches() -> int:

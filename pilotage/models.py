@@ -267,17 +267,25 @@ class ModificationTardive(models.Model):
     """A desk row (queue passage, appointment, reminder, séance, registration, motif) dated in a month
     that is closed — or about to close — was written, changed or deleted. Written by PostgreSQL
     triggers (migration 0006), whatever wrote the row (a form, a task, a bulk update, the retention
-    purge); read and emptied by ``pilotage.fenetres.suivre_accueil``, which drops the stored desk
-    figures of the periods containing that month. Rows of the current month are not recorded: no
+    purge); processed by ``pilotage.fenetres.suivre_accueil``, which drops the stored desk figures of
+    the periods containing that month, and read by ``pilotage.perimes`` (reports of that month made
+    stale); deleted after ``GARDE``. Rows of the current month are not recorded: no
     stored period contains it, so everyday desk work writes nothing here."""
 
     source = models.CharField(max_length=40, help_text="Table modifiée.")
     mds_id = models.BigIntegerField(null=True)
     mois = models.DateField(null=True, help_text="Mois des lignes modifiées (vide : tous les mois).")
     le = models.DateTimeField(default=timezone.now)
+    # Set once the stored dashboard figures it affects are dropped; the note itself is kept a while
+    # for the reports' staleness check (``pilotage.perimes``), which runs every 5 minutes.
+    traitee = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = "modification tardive d'une source de l'accueil"
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(traitee=False), name="modification_a_traiter"),
+            models.Index(fields=["mois", "le"], name="modification_mois"),
+        ]
 
     def __str__(self):
         return f"{self.source} {self.mois or 'tous mois'}"

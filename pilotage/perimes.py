@@ -6,15 +6,16 @@ profiles from their records. ``Rapport.perime`` follows the session log by entry
 finds, in one query for every produced report, those of which a source row dated in the report's
 month (and scope) changed after the report's production started: an appointment updated (its
 issue marked late, say), a passage or a séance closed, an SMS delivered, the record of a visitor
-accompanied that month edited (in the last days, see ``FICHES_RECENTES``). ``services.preparer_perimes``
-regenerates them with the others."""
+accompanied that month edited (in the last days, see ``FICHES_RECENTES``), or any desk row of the
+month written, changed or deleted as noted by the database's triggers (``ModificationTardive``).
+``services.preparer_perimes`` regenerates them with the others."""
 
 from __future__ import annotations
 
 from django.db import connection
 
 from .models import StatutRapport
-from .tables import PASSAGES, RAPPORTS, RENDEZ_VOUS, RESUMES, SEANCES, USAGERS, messages
+from .tables import MODIFICATIONS, PASSAGES, RAPPORTS, RENDEZ_VOUS, RESUMES, SEANCES, USAGERS, messages
 
 
 def _dans(alias: str, colonne: str) -> str:
@@ -51,7 +52,11 @@ def rapports_touches() -> set[int]:
         "AND GREATEST(s.created_at, s.cloturee_le, s.annulee_le) > r.depuis) "
         f"OR EXISTS (SELECT 1 FROM {messages()} m WHERE {_dans('m', 'send_at')} AND m.updated_at > r.depuis) "
         "OR EXISTS (SELECT 1 FROM visites t WHERE t.mois = r.mois AND (r.mds_id IS NULL OR t.mds_id = r.mds_id) "
-        "AND t.le > r.depuis)"
+        "AND t.le > r.depuis) "
+        # What the timestamps above cannot see — a deleted row (purge), a registration, an update that
+        # leaves them alone — the triggers' notes do (pilotage 0006; kept ``fenetres.GARDE``).
+        f"OR EXISTS (SELECT 1 FROM {MODIFICATIONS} n WHERE (n.mois = r.mois OR n.mois IS NULL) "
+        "AND (r.mds_id IS NULL OR n.mds_id = r.mds_id) AND n.le > r.depuis)"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [StatutRapport.TERMINE, FICHES_RECENTES])

@@ -34,7 +34,8 @@ def rafraichir() -> int:
     with connection.cursor() as cursor:
         # The probe of late desk changes rides along (one query less on every page).
         cursor.execute(
-            f"SELECT (SELECT COALESCE(MAX(activite_id), 0) FROM {RESUMES}), EXISTS (SELECT 1 FROM {MODIFICATIONS})"
+            f"SELECT (SELECT COALESCE(MAX(activite_id), 0) FROM {RESUMES}), "
+            f"EXISTS (SELECT 1 FROM {MODIFICATIONS} WHERE NOT traitee)"
         )
         last, noted = cursor.fetchone()
     if noted:

@@ -235,6 +235,31 @@ def test_a_change_in_another_source_regenerates_the_reports_of_its_month(activit
     assert {r.mds_id for r in services.preparer_perimes()} == {mds_a.pk, None}
 
 
+def test_a_deleted_passage_or_a_registration_makes_the_reports_of_its_month_stale(activite, mds_a, mds_b):
+    """What no timestamp shows — a queue passage deleted (the retention purge), a walk-in participant
+    added to a held séance — is noted by the database: October's reports of that MDS and of the
+    Département are stale, even after a dashboard view has used the note."""
+    from accueil.models import Passage
+    from ateliers.models import ParticipantAnonyme
+    from pilotage import perimes
+    from pilotage.rollup import rafraichir
+    from tests.accueil.factories import at
+    from tests.ateliers.factories import SeanceFactory
+
+    day = dt.date(2026, 10, 14)
+    passage = Passage.objects.create(mds=mds_a, source="borne", jour=day, numero=1, arrivee_le=at(day, 9),
+                                     statut="en_charge", attente_secondes=60)  # fmt: skip
+    seance = SeanceFactory(atelier__mds=mds_b, debut=at(day, 14), statut="tenue")
+    run("--mois", "2026-10", "--sans-email")
+    assert perimes.rapports_touches() == set()
+    Passage.objects.filter(pk=passage.pk).delete()
+    rafraichir()  # a dashboard view in between processes the note; the report check still sees it
+    assert {r.mds_id for r in Rapport.objects.filter(pk__in=perimes.rapports_touches())} == {mds_a.pk, None}
+    ParticipantAnonyme.objects.create(mds=mds_b, seance=seance, tranche_age="non_communique",
+                                      deja_accompagne=False, nombre=2)  # fmt: skip
+    assert {r.mds_id for r in Rapport.objects.filter(pk__in=perimes.rapports_touches())} == {mds_a.pk, mds_b.pk, None}
+
+
 def test_an_edited_visitor_record_makes_the_reports_of_their_months_stale(activite, mds_a):
     from pilotage import perimes
     from usagers.models import Usager
