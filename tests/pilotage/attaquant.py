@@ -47,6 +47,19 @@ class Attaquant:
             assert isinstance(value, int), value
             self.rows.append((coefs, value, value))
 
+    def distincts(self, periode, scope, categories, total):
+        """The distinct people of several MDS together (a key figure): per category, unknown
+        d[c] between the largest MDS cell and the sum of the MDS cells; the d[c] add up to ``total``."""
+        if total is None:
+            return
+        ds = [self.var(periode, ("distincts", scope), c) for c in categories]
+        for d, c in zip(ds, categories, strict=True):
+            cells = [self.var(periode, name, c) for name in scope]
+            for x in cells:
+                self.rows.append(({d: 1, x: -1}, 0, np.inf))
+            self.rows.append(({d: -1, **dict.fromkeys(cells, 1)}, 0, np.inf))
+        self.rows.append((dict.fromkeys(ds, 1), total, total))
+
     def lire(self, periode, perimetre, tableau, categories):
         if perimetre.plusieurs:
             for name, cells in tableau.lignes:

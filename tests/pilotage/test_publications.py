@@ -4,7 +4,9 @@ for the Département, each MDS and every selection of MDS, as shown on the dashb
 and in the reports — plus the totals of every rolling 12-month window between them (the « usagers
 distincts » key figure of each MDS, published for any window), bounds every hidden cell by integer
 programming (scipy's ``milp``: exact integer bounds subject to every published figure,
-non-negativity, the label ranges and what overlapping windows imply for distinct people). The test
+non-negativity, the label ranges and what overlapping windows imply for distinct people), and the
+« usagers distincts » of the Département and of every selection (people counted once across their
+MDS: for each category, at least the largest MDS cell and at most their sum). The test
 fails if a bound pins a hidden cell. Rolling windows and periods in progress publish no people
 cell: that is checked through the same code."""
 
@@ -110,11 +112,23 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(annee_terminee):
         for mds in all_mds:
             figures = {c.cle: c.valeur for c in services.chiffres_cles(periode, Perimetre(mds=(mds,)))}
             totals[(periode, mds.nom)] = figures["nb_usagers"]
+    # The « usagers distincts » key figure of the Département and of every selection: people counted
+    # once across its MDS — not the sum of the rows, but bounded by them for each category.
+    distincts = {}
+    for periode in calendar + rolling:
+        for perimetre in scopes:
+            if perimetre.plusieurs:
+                figures = {c.cle: c.valeur for c in services.chiffres_cles(periode, perimetre)}
+                distincts[(periode, tuple(m.nom for m in perimetre.mds))] = figures["nb_usagers"]
     quarter = next(p for p in calendar if p.type == "trimestre" and p.debut >= first)
     for month in quarter.mois_liste()[1:]:
         same = services.tableaux(Periode("trimestre", month), scopes[0], cles=CLES)
         assert [t.rangees() for t in same] == [t.rangees() for t in services.tableaux(quarter, scopes[0], cles=CLES)]
-    print(f"\n{len(published)} tableaux lus, {len(rolling)} fenêtres glissantes, {time.monotonic() - started:.1f} s")
+    assert distincts and all(v is not None for v in distincts.values())
+    print(
+        f"\n{len(published)} tableaux lus, {len(rolling)} fenêtres glissantes, {len(distincts)} « usagers distincts » "
+        f"de plusieurs MDS, {time.monotonic() - started:.1f} s"
+    )
     names = [m.nom for m in all_mds]
     hidden_total, cells_total = 0, 0
     for cle, (_, choices) in ATTRIBUTS.items():
@@ -125,6 +139,8 @@ def test_no_hidden_cell_is_pinned_by_every_publication_together(annee_terminee):
                 attacker.lire(periode, perimetre, tableau, categories)
         for (periode, name), total in totals.items():
             attacker.publie((periode, name, "Total"), {attacker.var(periode, name, c): 1 for c in categories}, total)
+        for (periode, scope), total in distincts.items():
+            attacker.distincts(periode, scope, categories, total)
         attacker.liens(calendar + rolling, names, categories)
         # A reader who knows the margin rule learns nothing from it: every published cell of a period
         # whose sub-period hides it passes the rule's test on published figures alone.
@@ -245,3 +261,19 @@ def test_report_and_export_show_the_dashboard_cells(demo):
             csv_text = exports.csv_tableau(tableau, "contexte").decode("utf-8-sig")
             for row in tableau.rangees():
                 assert ";".join("" if v is None else str(v) for v in row) in csv_text
+
+
+def test_the_attacker_uses_the_distinct_people_of_several_mds():
+    """Control of the « usagers distincts » constraints: MDS A hides both its cells (total 20), MDS B
+    publishes 15 women and 5 men; if the two MDS together count only 20 distinct people, they are
+    the same people, and A's hidden cells are 15 and 5."""
+    attacker = Attaquant(coherent=False)
+    cats = ["F", "M"]
+    for c in cats:
+        attacker.publie(("m", "A", c), {attacker.var("m", "A", c): 1}, "s" if c == "F" else "< 11")
+    attacker.publie(("m", "A", "T"), {attacker.var("m", "A", c): 1 for c in cats}, 20)
+    attacker.publie(("m", "B", "F"), {attacker.var("m", "B", "F"): 1}, 15)
+    attacker.publie(("m", "B", "M"), {attacker.var("m", "B", "M"): 1}, 5)
+    assert not attacker.epingles()
+    attacker.distincts("m", ("A", "B"), cats, 20)
+    assert {key[:3] for key in attacker.epingles()} == {("m", "A", "F"), ("m", "A", "M")}
