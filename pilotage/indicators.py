@@ -312,7 +312,15 @@ def _demarches(periode, perimetre, colonne, extra=""):
     """Démarches of the period's current accompaniments, from the démarche rollup (alias ``d``)."""
     if agregats.lisible(periode, perimetre):
         dimension = DIMENSIONS_DEMARCHES[colonne]
-        return agregats.lire(dimension, periode, perimetre, filtre="AND categorie <> ''" if extra else "")
+        filtre = "AND categorie <> ''" if extra else ""
+        # A closed period's rows are stored too: the rollup holds one row per MDS, month and démarche
+        # code seen, so its reading still grew with the data until every code had been used.
+        return fenetres.lignes(
+            f"agr:{dimension}{':x' if extra else ''}",
+            periode,
+            perimetre,
+            lambda: agregats.lire(dimension, periode, perimetre, filtre=filtre),
+        )
     conditions, params = _conditions(periode, perimetre, (Nature.ACCOMPAGNEMENT,), None, alias="d")
     condition = " AND ".join(["d.courante", *conditions])
     extra = extra.replace("WHERE", "AND")
