@@ -219,10 +219,9 @@ ACCUEIL = "accueil:"
 def suivre_accueil(note: bool = False) -> int:
     """Drop the stored desk figures of the periods containing a month where a desk row changed late
     (noted by the triggers of migration 0006), and mark those notes processed (kept ``GARDE`` for
-    the reports' staleness check). Cheap when nothing was noted
-    (one probe of an empty table, skipped when the caller probed: ``note``); otherwise under the
-    refresh's lock, so that a figure being computed meanwhile (``memoriser`` holds the lock) is stored
-    first and then dropped."""
+    the reports' staleness check). Cheap when nothing is to be processed (one probe of a partial
+    index, skipped when the caller probed: ``note``); otherwise under the refresh's lock, so that a
+    figure being computed meanwhile (``memoriser`` holds the lock) is stored first, then dropped."""
     if not note:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {MODIFICATIONS} WHERE NOT traitee)")
@@ -242,8 +241,8 @@ def suivre_accueil(note: bool = False) -> int:
         return dropped
 
 
-# How long a processed note is kept for the reports' staleness check (every 5 minutes from beat; a
-# beat down for longer than this misses nothing else: the report is stale by its other sources too).
+# How long a processed note is kept for the reports' staleness check (``pilotage.perimes``, every
+# 5 minutes from beat): only a beat stopped for longer than this would miss a note.
 GARDE = "35 days"
 
 
