@@ -1,8 +1,8 @@
 """The pilotage dashboards over HTTP: gunicorn started here (config/gunicorn.conf.py, DEBUG off) on
 whatever data DATABASE_URL holds (see seed_demo --scale departement), signed-in sessions that passed
-the TOTP step (coordinator, director of the busiest MDS), 3 warm-up requests per page and worker, then N requests
-one after the other and 3 clients at once; every answer must be a 200. Prints a Markdown table for
-docs/benchmarks.md.
+the TOTP step (coordinator, director of the busiest MDS), 3 warm-up requests per page and worker,
+then N requests one after the other and 3 clients at once; every answer must be a 200. Prints a
+Markdown table for docs/benchmarks.md.
 
     DATABASE_URL=… python bench/pilotage_http.py [--requetes 20] [--mois 2026-10] [--workers 3]
 """
@@ -33,20 +33,11 @@ def _sessions(mois: str) -> tuple[str, str]:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
 
-    from core.models import MDS
     from core.roles import Role
-    from pilotage.management.commands.bench_pilotage import _client, _user
+    from pilotage.management.commands.bench_pilotage import _client, _user, mds_la_plus_active
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT mds_id FROM mediation_journalactivite WHERE date >= %s GROUP BY mds_id "
-            "ORDER BY COUNT(*) DESC LIMIT 1",
-            [f"{mois}-01"],
-        )
-        row = cursor.fetchone()
-    biggest = MDS.objects.get(pk=row[0]) if row else MDS.objects.order_by("pk").first()
+    biggest = mds_la_plus_active(f"{mois}-01")
     coordinateur = _client(_user("banc-coordinateur@bench.mds13.fr", Role.COORDINATEUR))
     directeur = _client(_user("banc-directeur@bench.mds13.fr", Role.DIRECTEUR, biggest))
     name = settings.SESSION_COOKIE_NAME

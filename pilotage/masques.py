@@ -18,7 +18,7 @@ from .periode import Periode
 
 
 def publies(periodes: list[Periode]) -> dict[tuple[str, object, str], set[tuple[int, str]]]:
-    """{(type, first day, indicator key): {(mds_id or TOTAL, category or "")}} already hidden."""
+    """{(type, first day, indicator key): {cell names}} already hidden."""
     found: dict = defaultdict(set)
     if not periodes:
         return found
@@ -32,19 +32,34 @@ def publies(periodes: list[Periode]) -> dict[tuple[str, object, str], set[tuple[
     return found
 
 
+# A cell is named (mds_id, category) — not by position: the active MDS may change between two
+# versions. The column totals row is MDS ``TOTAL``, the row totals column category "".
+
+
+def _noms(mds_ids, codes) -> tuple[list, list]:
+    """Names of the rows and columns of a decision's extended grid (``secrecy.TableProtegee``)."""
+    return [*mds_ids, MasquePublie.TOTAL], [*codes, ""]
+
+
 def cases_masquees(decision) -> set[tuple[int, str]]:
-    """The hidden cells of a decision, named by MDS and category (not by position: the active MDS
-    may change between two versions)."""
+    """The hidden cells of a decision, by name."""
     if decision.table.retenue:
         return set()  # nothing of it was published
-    rows = [*decision.mds_ids, MasquePublie.TOTAL]
-    columns = [*decision.codes, ""]
+    rows, columns = _noms(decision.mds_ids, decision.codes)
     return {
         (rows[a], columns[b])
         for a, row in enumerate(decision.table.etendue)
         for b, cell in enumerate(row)
         if cell.masquee
     }
+
+
+def positions(mds_ids, codes, cells) -> set[tuple[int, int]]:
+    """Positions in the extended grid of the named ``cells``; an MDS or a category no longer there
+    is skipped."""
+    names = _noms(mds_ids, codes)
+    rows, columns = ({name: k for k, name in enumerate(axis)} for axis in names)
+    return {(rows[m], columns[c]) for m, c in cells if m in rows and c in columns}
 
 
 def retenir(periode: Periode, decided: dict) -> None:

@@ -43,6 +43,7 @@ from django.db import connection
 from core.models import MDS
 from usagers.enums import Genre, Langue, StatutSocial, TrancheAge
 
+from . import masques
 from .periode import Periode, mois_courant
 from .secrecy import PRIMAIRE, PUBLIE, SECONDAIRE, SEUIL, TableProtegee, proteger
 from .tables import RESUMES, USAGERS
@@ -92,10 +93,6 @@ def sous_periodes(periode: Periode) -> list[Periode]:
 
 def famille(periode: Periode) -> list[Periode]:
     """The period and every publication nested in it, sub-periods first."""
-    return _famille(periode)
-
-
-def _famille(periode: Periode) -> list[Periode]:
     seen, order = set(), []
 
     def visit(p):
@@ -206,19 +203,11 @@ def _coince(value: int, hidden, sub: Periode, cells: dict, covers) -> bool:
     return any(value > sum(cells[p].valeur for p in cover if not cells[p].masquee) for cover in covers if sub in cover)
 
 
-def _deja_masquees(mds_ids, codes, cells) -> set[tuple[int, int]]:
-    """Positions in the extended grid of cells named (mds_id or TOTAL, category or "") that an
-    earlier publication hid (``pilotage.masques``); an MDS or category no longer there is skipped."""
-    rows = {m: a for a, m in enumerate(mds_ids)} | {0: len(mds_ids)}
-    columns = {c: b for b, c in enumerate(codes)} | {"": len(codes)}
-    return {(rows[m], columns[c]) for m, c in cells if m in rows and c in columns}
-
-
 def _decider(periode, cle, counts, decided, mds_ids, heritage="marge", deja=frozenset()) -> Decision:
     codes = tuple(code for code, _ in ATTRIBUTS[cle][1])
     matrix = [[counts.get((m, c), 0) for c in codes] for m in mds_ids] or [[0] * len(codes)]
     subs = [decided[(s, cle)] for s in sous_periodes(periode)]
-    forcees, bornes = _deja_masquees(mds_ids, codes, deja), {}
+    forcees, bornes = masques.positions(mds_ids, codes, deja), {}
     if subs:
         extended = [[*row, sum(row)] for row in matrix]
         extended.append([sum(col) for col in zip(*extended, strict=True)])
@@ -256,12 +245,12 @@ def decisions(
     (``tableaux.construire``). ``heritage="union"`` is the former rule (a longer period masks
     every cell masked in a sub-period), kept to measure what the margin test saves; ``"aucun"``
     (nothing inherited) exists for the attacker test's control, never for a publication.
-    ``deja``: {(type, first day, key): {(mds_id or 0, category or "")}} hidden by an earlier
+    ``deja``: {(type, first day, key): {cells named as in ``pilotage.masques``}} hidden by an earlier
     publication of that period (``pilotage.masques.publies``): hidden again, whatever the counts."""
     if refus(periode):
         return {}
     mds_ids = mds_du_departement() if mds_ids is None else mds_ids
-    family = _famille(periode)
+    family = famille(periode)
     counts = comptes(family, mds_ids)
     decided: dict = {}
     for p in family:

@@ -16,6 +16,7 @@ from mediation.services import OrientationInput, annuler_accompagnement, corrige
 from pilotage import agregats, fenetres, preparation, selectors
 from pilotage.models import AgregatMois, FigureFenetre, ModificationTardive, ResumeActivite
 from pilotage.periode import Perimetre, Periode, mois_courant
+from pilotage.publications import ATTRIBUTS
 from pilotage.rollup import rafraichir
 from tests.mediation.factories import item, log
 from tests.usagers.factories import UsagerFactory
@@ -351,15 +352,9 @@ def test_a_cell_hidden_by_one_version_stays_hidden_in_the_next(history):
     assert (mds_id, code) in second[cle]
     assert all(first[k] <= second[k] for k in first)  # hides more, never less
     table = selectors.tableau(cle, periode, Perimetre(mds=(MDS.objects.get(pk=mds_id),)))
-    label = dict(publications_codes(cle))[code]
+    label = dict(ATTRIBUTS[cle][1])[code]
     shown = {row[0]: row[1] for row in table.rangees()}
     assert shown[label] in ("< 11", "s")
-
-
-def publications_codes(cle):
-    from pilotage.publications import ATTRIBUTS
-
-    return ATTRIBUTS[cle][1]
 
 
 def test_a_late_profile_correction_never_unhides_a_cell(history):

@@ -58,6 +58,18 @@ def _client(user) -> Client:
     return client
 
 
+def mds_la_plus_active(mois):
+    """The MDS with the most session-log entries since ``mois`` (its director is measured)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mds_id FROM mediation_journalactivite WHERE date >= %s GROUP BY mds_id "
+            "ORDER BY COUNT(*) DESC LIMIT 1",
+            [mois],
+        )
+        row = cursor.fetchone()
+    return MDS.objects.get(pk=row[0]) if row else MDS.objects.order_by("pk").first()
+
+
 def _pct(values, q):
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
@@ -84,13 +96,7 @@ class Command(BaseCommand):
                 "(SELECT COUNT(*) FROM mediation_accompagnement), (SELECT COUNT(*) FROM mediation_etaperealisee)"
             )
             n_mds, n_act, n_dem, n_etapes, n_acc, n_etapes_travail = cursor.fetchone()
-            cursor.execute(
-                "SELECT mds_id FROM mediation_journalactivite WHERE date >= %s GROUP BY mds_id "
-                "ORDER BY COUNT(*) DESC LIMIT 1",
-                [mois],
-            )
-            row = cursor.fetchone()
-        biggest = MDS.objects.get(pk=row[0]) if row else MDS.objects.order_by("pk").first()
+        biggest = mds_la_plus_active(mois)
         if biggest is None:
             raise CommandError("Aucune MDS : lancez d'abord seed_demo --scale departement.")
         directeur = _user("banc-directeur@bench.mds13.fr", Role.DIRECTEUR, biggest)
