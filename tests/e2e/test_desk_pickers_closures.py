@@ -1,5 +1,6 @@
 """The visitor picker on « Nouveau rendez-vous » (as you type, with the keyboard, and without
-JavaScript) and a closure over an atelier séance, in a real browser with axe."""
+JavaScript), on a new orientation and on attaching an accompaniment, and a closure over an atelier
+séance, in a real browser with axe."""
 
 import datetime as dt
 import re
@@ -10,8 +11,10 @@ from accueil.models import RendezVous
 from ateliers import services as ateliers_services
 from ateliers.enums import StatutSeance
 from core.roles import Role
+from mediation.models import Orientation
 from tests.accueil.factories import MotifFactory, at, make_mediators, next_open_day, open_desk
 from tests.ateliers.factories import SeanceFactory
+from tests.mediation.factories import log
 from tests.usagers.factories import UsagerFactory
 
 
@@ -99,3 +102,45 @@ def test_closure_over_an_atelier_seance_in_the_browser(page, login, axe, mds_a, 
     page.get_by_text("annulés : 1 séance d'atelier (1 personne inscrite ou en attente)").wait_for()
     seance.refresh_from_db()
     assert seance.statut == StatutSeance.ANNULEE
+
+
+def _choose_in_picker(page, letters, name):
+    """Types the first letters in the picker and ticks the record found as you type."""
+    page.get_by_label("Rechercher : référence, début du prénom ou du nom, téléphone").fill(letters)
+    choice = page.get_by_role("radio", name=re.compile(name))
+    choice.wait_for()
+    assert page.locator(".usager-picker-resultats").get_by_text("Lefort").count() == 0
+    choice.check()
+
+
+def test_orientation_picker_as_you_type(page, login, axe, desk, make_user):
+    mds, _motif, amina = desk
+    login(page, make_user(Role.TRAVAILLEUR_SOCIAL))
+    page.goto("/mediation/orientations/nouvelle/")
+    page.get_by_label("Vers la médiation numérique").check()
+    _choose_in_picker(page, "ami", "Amina Kaci")
+    axe(page, "orientation-selecteur")
+    page.get_by_label("Note courte (objective, non sensible)").fill("Aide pour l'attestation CAF")
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    page.wait_for_url(re.compile(r"/mediation/orientations/(\?.*)?$"))
+    orientation = Orientation.objects.get()
+    assert orientation.usager == amina and orientation.note == "Aide pour l'attestation CAF"
+    assert "ami" not in page.url  # what was typed never goes into a URL
+
+
+def test_attach_picker_as_you_type(page, login, axe, desk, make_user):
+    mds, _motif, amina = desk
+    mediateur = make_user(Role.MEDIATEUR)
+    acc = log(mds, mediateur)
+    login(page, mediateur)
+    page.goto(f"/mediation/accompagnements/{acc.pk}/")
+    section = page.get_by_role("region", name="Rattacher à une fiche usager")
+    section.get_by_label("Rechercher : référence, début du prénom ou du nom, téléphone").fill(amina.reference[:6])
+    choice = section.get_by_role("radio", name=re.compile("Amina Kaci"))
+    choice.wait_for()
+    axe(page, "rattacher-selecteur")
+    choice.check()
+    section.get_by_role("button", name="Rattacher", exact=True).click()
+    page.get_by_role("region", name="Rattacher à une fiche usager").wait_for(state="detached")
+    acc.refresh_from_db()
+    assert acc.usager == amina
