@@ -300,8 +300,10 @@ def test_kiosk_booking_sms_in_the_booking_language(desk, sms_file, langue):
     )  # fmt: skip
     messages = Message.objects.for_object(rdv)
     assert messages and set(messages.values_list("language", flat=True)) == {langue}
-    with time_machine.travel(rdv.debut - timedelta(days=2, hours=-1), tick=False):
-        daytime_dispatch()
+    # An hour before the appointment: the confirmation and the reminder of the day are both due, in
+    # daytime, whatever the hour the suite runs (a travel to two days before missed a confirmation
+    # planned after noon).
+    dispatch_due(now=rdv.debut - timedelta(hours=1))
     texts = [m["text"] for m in sms_file()]
     assert texts, "no SMS sent"
     expected = {"ar": "موعد", "en": "appointment"}[langue]
