@@ -277,3 +277,90 @@ def test_the_attacker_uses_the_distinct_people_of_several_mds():
     assert not attacker.epingles()
     attacker.distincts("m", ("A", "B"), cats, 20)
     assert {key[:3] for key in attacker.epingles()} == {("m", "A", "F"), ("m", "A", "M")}
+
+
+def _lire_version(attacker, version, decision):
+    """Every cell of one version of a month's decision, as every page, export and report shows it."""
+    rows, codes = decision.mds_ids, decision.codes
+    for a, line in enumerate(decision.table.publie()):
+        for b, value in enumerate(line):
+            mds = rows if a == len(rows) else [rows[a]]
+            cats = codes if b == len(codes) else [codes[b]]
+            coefs = {attacker.var(version, m, c): 1 for m in mds for c in cats}
+            attacker.publie((version, a, b), coefs, value)
+
+
+def _deux_versions(cle, before, after):
+    """Cells pinned by a reader holding both versions of a month and knowing the correction exactly
+    (how many people moved in and out of each cell between them: the strongest reader)."""
+    attacker = Attaquant()
+    _lire_version(attacker, "v1", before)
+    _lire_version(attacker, "v2", after)
+    for a, m in enumerate(before.mds_ids):
+        for b, c in enumerate(before.codes):
+            delta = after.table.etendue[a][b].valeur - before.table.etendue[a][b].valeur
+            attacker.rows.append(({attacker.var("v2", m, c): 1, attacker.var("v1", m, c): -1}, delta, delta))
+    return attacker.epingles()
+
+
+def _correction_qui_revele(first, last):
+    """A month, an attribute and one visitor's corrected value such that the month decided afresh on
+    the corrected counts publishes a cell its first version hid (searched in the demo data, the
+    correction undone after each try). Returns (month, key, visitor, new value) or None."""
+    from pilotage import masques
+    from usagers.models import Usager
+
+    for mois in reversed(_mois(first, last)):
+        periode = Periode("mois", mois)
+        before = publications.decisions(periode)
+        seen = ResumeActivite.objects.filter(courante=True, nature="accompagnement", usager_id__isnull=False,
+                                             date__gte=periode.debut, date__lt=periode.fin)  # fmt: skip
+        people = Usager.objects.filter(pk__in=seen.values("usager_id")).order_by("pk")
+        for cle, (champ, choices) in ATTRIBUTS.items():
+            hidden = masques.cases_masquees(before[cle])
+            if not hidden:
+                continue
+            tried = set()
+            for person in people:
+                old = getattr(person, champ)
+                for new, _ in choices:
+                    if new == old or (person.mds_id, old, new) in tried:
+                        continue
+                    tried.add((person.mds_id, old, new))
+                    Usager.objects.filter(pk=person.pk).update(**{champ: new})
+                    fresh = masques.cases_masquees(publications.decisions(periode)[cle])
+                    Usager.objects.filter(pk=person.pk).update(**{champ: old})
+                    if hidden - fresh:
+                        return periode, cle, person, new
+    return None
+
+
+def test_two_versions_of_a_month_around_a_correction_pin_nothing(annee_terminee):
+    """A month published, then a visitor's record corrected and the month published again (a report
+    regenerated, a dashboard read before and after): the reader holding both versions, and told
+    exactly how the correction moved people between cells, pins no hidden cell of either — because
+    a cell hidden by the first version stays hidden (``pilotage.masques``). Control: the same
+    correction decided afresh, without the kept masks, lets the same reader recompute a cell."""
+    from django.utils import timezone
+
+    from pilotage import fenetres, masques
+
+    first, last = annee_terminee
+    found = _correction_qui_revele(first, last)
+    assert found, "the demo data should hold a correction that changes a month's masks"
+    periode, cle, person, new = found
+    v1 = fenetres.decisions(periode)  # published (stored, its masks kept)
+    setattr(person, ATTRIBUTS[cle][0], new)
+    person.updated_at = timezone.now()
+    person.save()
+    assert fenetres.suivre_fiches() > 0  # the stored decision of that month is dropped
+    v2 = fenetres.decisions(periode)
+    assert v2[cle].table.etendue != v1[cle].table.etendue  # the counts did change
+    pinned = _deux_versions(cle, v1[cle], v2[cle])
+    assert not pinned, f"{periode.libelle}, {cle} : {pinned}"
+    control = _deux_versions(cle, v1[cle], publications.decisions(periode)[cle])
+    print(
+        f"\n{periode.libelle}, {cle} : {len(masques.cases_masquees(v1[cle]))} cases masquées (v1), "
+        f"{len(masques.cases_masquees(v2[cle]))} (v2), 0 recalculée ; sans les masques gardés : {len(control)}"
+    )
+    assert control, "without the kept masks the reader of both versions should recompute a cell"
