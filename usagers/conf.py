@@ -1,8 +1,13 @@
 """Retention settings of visitor data (Django setting, else environment variable, else default)."""
 
+import datetime as dt
 import os
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.utils import timezone
+
+from core.dates import PARIS
 
 
 def _months_setting(name: str, default: int) -> int:
@@ -21,3 +26,17 @@ def retention_months() -> int:
 def journal_retention_months() -> int:
     """Months the access journal is kept (CNIL délibération 2021-122: 6 to 12 months)."""
     return _months_setting("JOURNAL_RETENTION_MONTHS", 12)
+
+
+def rendez_vous_retention_months() -> int:
+    """Months after which appointments, desk passages and atelier registrations lose what ties them
+    to a person (domain brief §8: appointment records 2 years); the rows stay for the statistics."""
+    return _months_setting("RENDEZ_VOUS_RETENTION_MONTHS", 24)
+
+
+def rendez_vous_limite(now=None):
+    """Midnight (Paris) of the first day whose appointments, passages and atelier séances are kept
+    as they are: rows of earlier days are anonymized."""
+    today = (now or timezone.now()).astimezone(PARIS).date()
+    first_kept = today - relativedelta(months=rendez_vous_retention_months())
+    return dt.datetime.combine(first_kept, dt.time.min, tzinfo=PARIS)

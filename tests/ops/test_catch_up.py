@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MONTHLY = "pilotage.rapports_mensuels"
 RETENTION = "usagers.retention"
 MESSAGES_RETENTION = "notifications.retention"
+DESK_RETENTION = ["accueil.retention", "ateliers.retention"]  # 03:30 and 03:40, nightly
 PARTNERS_IMPORT = "interop.importer_data_inclusion"  # 04:30, nightly
 TICKET_NUMBERS = "Borne : numéros des SMS « c'est votre tour » effacés en fin de journée"  # 21:00
 QUEUE = f"catch-up-{os.getpid()}"
@@ -79,6 +80,7 @@ def test_missed_jobs_follow_the_crontab_in_paris_time():
         assert {j["name"] for j in missed_jobs()} == {
             TICKET_NUMBERS,
             RETENTION,
+            *DESK_RETENTION,
             MESSAGES_RETENTION,
             PARTNERS_IMPORT,
             MONTHLY,
@@ -100,6 +102,8 @@ def test_jobs_due_while_beat_was_down_are_sent_once_at_the_next_start(broker_que
         for task in (
             "pilotage.tasks.rapports_mensuels",
             "usagers.tasks.retention",
+            "accueil.tasks.retention",
+            "ateliers.tasks.retention",
             "notifications.tasks.anonymize_old_messages",
         ):
             assert sent.count(task) == 1, sent
