@@ -48,6 +48,7 @@ class ResilientScheduler(DatabaseScheduler):
     _caught_up = False
     _last_tick_record = 0.0
     _database_down = False
+    _failed_during_outage: frozenset = frozenset()
 
     @property
     def full_sync_seconds(self) -> float:
@@ -70,11 +71,15 @@ class ResilientScheduler(DatabaseScheduler):
         if self._database_down:
             logger.warning("beat : base de données de nouveau joignable")
             self._database_down = False
+            self._failed_during_outage = frozenset()
         return schedule
 
     def _on_database_error(self, what: str, error: Exception) -> None:
-        if not self._database_down:
+        # Once per outage and per operation: the log says which reads and writes failed (the
+        # schedule's re-read is the one that used to kill beat), without a line at every tick.
+        if what not in self._failed_during_outage:
             logger.warning("beat : base de données injoignable (%s), nouvel essai au prochain tour", what)
+            self._failed_during_outage = self._failed_during_outage | {what}
         self._database_down = True
         _drop_broken_connections()
 

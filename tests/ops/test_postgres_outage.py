@@ -22,13 +22,14 @@ from tests.ops.conftest import beat_argv, free_port, get, gunicorn_argv, wait_ht
 pytestmark = [pytest.mark.postgres_outage, pytest.mark.django_db(transaction=True)]
 
 
-def wait_until(predicate, timeout, what):
+def wait_until(predicate, timeout, what, proc=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    pytest.fail(f"{what} : toujours pas après {timeout} s")
+    seen = f"\n--- fin de la sortie de {proc.name} ---\n{proc.output()[-4000:]}" if proc else ""
+    pytest.fail(f"{what} : toujours pas après {timeout} s{seen}")
 
 
 def assert_alive(*procs):
@@ -88,7 +89,7 @@ def test_postgres_down_then_back(spawn, mediateur, mds_a):
         wait_until(lambda: "Base de données injoignable" in late.output(), 60, "gunicorn attend la base")
         # Beat re-reads its schedule every 2 s here (MDS_BEAT_FULL_SYNC_SECONDS): the read that used
         # to kill it fails, is logged, and beat goes on; the worker's heartbeat fails the same way.
-        wait_until(lambda: "lecture du planning" in beat.output(), 60, "beat relit le planning pendant la panne")
+        wait_until(lambda: "lecture du planning" in beat.output(), 60, "beat relit le planning pendant la panne", beat)
         wait_until(lambda: "signal de vie non écrit" in worker.output(), 60, "le worker tente son signal de vie")
         assert_alive(beat, worker, web, late)
     finally:
