@@ -493,6 +493,7 @@ def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: b
     fermeture = Fermeture(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
     fermeture.full_clean()
     fermeture.save()
+    closures.record_all(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
     cancelled, elsewhere = [], []
     if cancel_appointments:
         hit = appointments_hit_by_closure(mds=mds, date_debut=date_debut, date_fin=date_fin).select_for_update(
@@ -502,3 +503,10 @@ def add_closure(*, mds, date_debut, date_fin, libelle="", cancel_appointments: b
             cancelled.append(cancel_appointment(rendez_vous=rdv, user=user))
         elsewhere = closures.cancel_all(mds=mds, date_debut=date_debut, date_fin=date_fin, user=user)
     return ClosureResult(fermeture=fermeture, cancelled=cancelled, cancelled_elsewhere=elsewhere)
+
+
+@transaction.atomic
+def remove_closure(*, fermeture: Fermeture) -> None:
+    """Delete a closure, and what the peer apps recorded for it (core.closures)."""
+    closures.forget_all(mds=fermeture.mds, date_debut=fermeture.date_debut, date_fin=fermeture.date_fin)
+    fermeture.delete()

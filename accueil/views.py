@@ -566,6 +566,9 @@ def parametre_supprimer(request, kind, pk):
             obj.actif = False
             obj.save(update_fields=["actif"])
             messages.success(request, "Ce motif a des rendez-vous : il est désactivé au lieu d'être supprimé.")
+        elif kind == "fermeture":
+            services.remove_closure(fermeture=obj)
+            messages.success(request, "Fermeture supprimée (les ateliers ne sautent plus ces jours-là).")
         else:
             obj.delete()
             messages.success(request, f"{label} supprimée." if kind not in ("motif",) else f"{label} supprimé.")

@@ -12,7 +12,7 @@ from core.dates import PARIS
 
 from . import services
 from .enums import MotifAnnulation, StatutInscription, StatutSeance
-from .models import Seance
+from .models import Fermeture, Seance
 
 
 def seances_hit(*, mds, date_debut, date_fin):
@@ -47,6 +47,20 @@ def summary(rows) -> str:
     )
 
 
+def record_closure(*, mds, date_debut, date_fin, libelle=""):
+    """The desk closed those days: séances planned from now on skip them (unless the ateliers already
+    hold the same closure)."""
+    if not Fermeture.objects.filter(mds=mds, date_debut=date_debut, date_fin=date_fin).exists():
+        Fermeture.objects.create(
+            mds=mds, date_debut=date_debut, date_fin=date_fin, motif=libelle,
+            depuis_accueil=True,
+        )  # fmt: skip
+
+
+def forget_closure(*, mds, date_debut, date_fin):
+    Fermeture.objects.filter(mds=mds, date_debut=date_debut, date_fin=date_fin, depuis_accueil=True).delete()
+
+
 IMPACT = ClosureImpact(
     key="ateliers",
     order=20,
@@ -55,4 +69,6 @@ IMPACT = ClosureImpact(
     hits=seances_hit,
     cancel=cancel_seances_hit,
     summary=summary,
+    record=record_closure,
+    forget=forget_closure,
 )

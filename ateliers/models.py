@@ -125,6 +125,8 @@ class Fermeture(models.Model):
     date_debut = models.DateField("du")
     date_fin = models.DateField("au (inclus)")
     motif = models.CharField("motif", max_length=120, blank=True, validators=[FreeTextGuard(120)])
+    # Recorded from a closure of the desk (Paramètres de l'accueil), dropped when that one is deleted.
+    depuis_accueil = models.BooleanField("fermeture de l'accueil", default=False)
 
     objects = MDSScopedQuerySet.as_manager()
 

@@ -8,7 +8,10 @@ importing them (peers do not import each other; core imports no app).
 An impact gives, for an MDS and a range of days (inclusive):
 - ``hits(mds, date_debut, date_fin)`` → the rows the confirmation lists (objects its template reads);
 - ``cancel(mds, date_debut, date_fin, user)`` → the rows it cancelled, each person told through the
-  notifications outbox. Called inside the closure's transaction: an error rolls the closure back.
+  notifications outbox. Called inside the closure's transaction: an error rolls the closure back;
+- optionally ``record(mds, date_debut, date_fin, libelle)`` and ``forget(mds, date_debut, date_fin)``:
+  the peer keeps the closure in its own terms (ateliers: séances planned later skip those days) and
+  drops it when the desk deletes the closure. Both run in the closure's transaction too.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class ClosureImpact:
     hits: Callable  # (*, mds, date_debut, date_fin) -> list
     cancel: Callable  # (*, mds, date_debut, date_fin, user) -> list
     summary: Callable  # (rows) -> « 2 séances d'atelier (5 personnes inscrites ou en attente) »
+    record: Callable | None = None  # (*, mds, date_debut, date_fin, libelle) -> None
+    forget: Callable | None = None  # (*, mds, date_debut, date_fin) -> None
 
 
 _IMPACTS: dict[str, ClosureImpact] = {}
@@ -57,3 +62,17 @@ def cancel_all(*, mds, date_debut, date_fin, user=None) -> list[dict]:
         if rows:
             done.append({"impact": impact, "rows": rows})
     return done
+
+
+def record_all(*, mds, date_debut, date_fin, libelle="") -> None:
+    """A closure was added: every peer that keeps closures of its own records it."""
+    for impact in impacts():
+        if impact.record:
+            impact.record(mds=mds, date_debut=date_debut, date_fin=date_fin, libelle=libelle)
+
+
+def forget_all(*, mds, date_debut, date_fin) -> None:
+    """A closure was deleted: every peer drops what it recorded for it."""
+    for impact in impacts():
+        if impact.forget:
+            impact.forget(mds=mds, date_debut=date_debut, date_fin=date_fin)

@@ -210,3 +210,45 @@ def test_no_booking_button_without_a_free_slot(desk, make_user, client_for):
     assert "Aucun créneau libre" in html and "Réserver ce créneau" not in html
     html = client.get(url, {"motif": motif.pk, "date": next_open_day().isoformat()}).content.decode()
     assert "Réserver ce créneau" in html
+
+
+def test_a_desk_closure_is_skipped_by_seances_planned_afterwards(desk, make_user, client_for):
+    """The desk's closure is recorded by the ateliers too: a weekly series planned after it skips
+    the closed day (with the reason), and deleting the closure at the desk lifts it there as well;
+    a closure the ateliers entered themselves for the same days is left alone."""
+    from ateliers import services as ateliers_services
+    from ateliers.models import Fermeture as FermetureAteliers
+    from ateliers.recurrence import jours_feries
+    from tests.ateliers.factories import AtelierFactory
+
+    mds, _, _ = desk
+    day = next_open_day(min_days=8)
+    week = dt.timedelta(days=7)
+    while {day - week, day + week} & set(jours_feries([day.year, day.year + 1])):
+        day = next_open_day(day, min_days=1)  # no public holiday a week before or after
+    client = client_for(make_user(Role.DIRECTEUR))
+    client.post(PARAMS, closure(day))
+    desk_closure = Fermeture.objects.get()
+    recorded = FermetureAteliers.objects.get(mds=mds)
+    assert (recorded.date_debut, recorded.date_fin, recorded.motif, recorded.depuis_accueil) == (
+        day, day, "Inventaire", True
+    )  # fmt: skip
+
+    atelier = AtelierFactory(mds=mds)
+    planned = ateliers_services.planifier_seances(
+        mds=mds, atelier=atelier, premier_jour=day - week, heure=dt.time(14), duree_minutes=90,
+        frequence="hebdomadaire", jusqu_au=day + week,
+    )  # fmt: skip
+    assert [s.debut.date() for s in planned.seances] == [day - week, day + week]
+    assert [(o.date, o.ignoree) for o in planned.ignorees] == [(day, "fermeture de la MDS : Inventaire")]
+
+    response = client.post(reverse("accueil:parametre_supprimer", args=["fermeture", desk_closure.pk]), follow=True)
+    assert "Fermeture supprimée" in response.content.decode()
+    assert not Fermeture.objects.exists() and not FermetureAteliers.objects.exists()
+
+    # The ateliers' own closure of the same day is neither duplicated nor dropped by the desk's.
+    own = FermetureAteliers.objects.create(mds=mds, date_debut=day, date_fin=day, motif="Formation")
+    client.post(PARAMS, closure(day))
+    assert list(FermetureAteliers.objects.all()) == [own]
+    client.post(reverse("accueil:parametre_supprimer", args=["fermeture", Fermeture.objects.get().pk]))
+    assert list(FermetureAteliers.objects.all()) == [own]
