@@ -148,17 +148,20 @@ def celery_worker_process(django_db_setup, django_db_blocker):
          "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
         env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("Le worker Celery de test n'a pas démarré.")
-    yield process
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("Le worker Celery de test n'a pas démarré.")
+        yield process
+    finally:
+        # Whatever happened (Redis gone during the ping, a failure): never leave a worker behind, it
+        # would take the next run's tasks on the same broker and write them to a dropped database.
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @pytest.fixture
