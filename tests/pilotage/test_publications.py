@@ -292,7 +292,10 @@ def _lire_version(attacker, version, decision):
 
 def _deux_versions(cle, before, after):
     """Cells pinned by a reader holding both versions of a month and knowing the correction exactly
-    (how many people moved in and out of each cell between them: the strongest reader)."""
+    (how many people moved in and out of each cell between them: the strongest reader). A cell the
+    first version published and the second hides is known to that reader anyway (its old value plus
+    the move he knows of): not counted — what must stay unknown is every cell the first version hid,
+    and every cell both hide."""
     attacker = Attaquant()
     _lire_version(attacker, "v1", before)
     _lire_version(attacker, "v2", after)
@@ -300,7 +303,12 @@ def _deux_versions(cle, before, after):
         for b, c in enumerate(before.codes):
             delta = after.table.etendue[a][b].valeur - before.table.etendue[a][b].valeur
             attacker.rows.append(({attacker.var("v2", m, c): 1, attacker.var("v1", m, c): -1}, delta, delta))
-    return attacker.epingles()
+    first = before.table.publie()
+    return {
+        identity: values
+        for identity, values in attacker.epingles().items()
+        if not (identity[0] == "v2" and isinstance(first[identity[1]][identity[2]], int))
+    }
 
 
 def _correction_qui_revele(first, last):
