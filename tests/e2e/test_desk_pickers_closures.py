@@ -109,13 +109,14 @@ def test_closure_over_an_atelier_seance_in_the_browser(page, login, axe, mds_a, 
     axe(page, "ateliers-fermetures-depuis-accueil")
 
 
-def _choose_in_picker(page, letters, name):
-    """Types the first letters in the picker and ticks the record found as you type."""
-    page.get_by_label("Rechercher : référence, début du prénom ou du nom, téléphone").fill(letters)
-    choice = page.get_by_role("radio", name=re.compile(name))
+def _find_in_picker(scope, letters, name):
+    """Types ``letters`` in the picker of ``scope`` (a page or a section) and returns the radio of
+    the record found as you type — the only one: the other record of the MDS is not offered."""
+    scope.get_by_label("Rechercher : référence, début du prénom ou du nom, téléphone").fill(letters)
+    choice = scope.get_by_role("radio", name=re.compile(name))
     choice.wait_for()
-    assert page.locator(".usager-picker-resultats").get_by_text("Lefort").count() == 0
-    choice.check()
+    assert scope.locator(".usager-picker-resultats").get_by_text("Lefort").count() == 0
+    return choice
 
 
 def test_orientation_picker_as_you_type(page, login, axe, desk, make_user):
@@ -123,7 +124,7 @@ def test_orientation_picker_as_you_type(page, login, axe, desk, make_user):
     login(page, make_user(Role.TRAVAILLEUR_SOCIAL))
     page.goto("/mediation/orientations/nouvelle/")
     page.get_by_label("Vers la médiation numérique").check()
-    _choose_in_picker(page, "ami", "Amina Kaci")
+    _find_in_picker(page, "ami", "Amina Kaci").check()
     axe(page, "orientation-selecteur")
     page.get_by_label("Note courte (objective, non sensible)").fill("Aide pour l'attestation CAF")
     page.get_by_role("button", name="Envoyer l'orientation").click()
@@ -140,9 +141,7 @@ def test_attach_picker_as_you_type(page, login, axe, desk, make_user):
     login(page, mediateur)
     page.goto(f"/mediation/accompagnements/{acc.pk}/")
     section = page.get_by_role("region", name="Rattacher à une fiche usager")
-    section.get_by_label("Rechercher : référence, début du prénom ou du nom, téléphone").fill(amina.reference[:6])
-    choice = section.get_by_role("radio", name=re.compile("Amina Kaci"))
-    choice.wait_for()
+    choice = _find_in_picker(section, amina.reference[:6], "Amina Kaci")
     axe(page, "rattacher-selecteur")
     choice.check()
     section.get_by_role("button", name="Rattacher", exact=True).click()
